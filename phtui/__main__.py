@@ -1,0 +1,3 @@
+from phtui.cli import main
+
+raise SystemExit(main())

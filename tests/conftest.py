@@ -1,0 +1,43 @@
+"""Shared fixtures: a real PostHog-compatible server on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+# NO_COLOR breaks every snapshot; a fixed colour depth keeps them stable.
+os.environ.pop("NO_COLOR", None)
+os.environ.setdefault("TERM", "xterm-256color")
+
+from phtui.server.runner import RunningServer, start_server  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[RunningServer]:
+    """One demo server for the whole run. Tests create their own rows; never assume counts."""
+    with start_server(seed="demo") as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_server() -> Iterator[RunningServer]:
+    """A server of its own with only the global theme, a user, its team and another org's team."""
+    with start_server(seed="empty") as running:
+        yield running
+
+
+@pytest.fixture
+def demo_server() -> Iterator[RunningServer]:
+    """A pristine demo server (deterministic data), for snapshot and UI tests."""
+    with start_server(seed="demo") as running:
+        yield running
+
+
+@pytest.fixture
+async def client(server: RunningServer) -> AsyncIterator[object]:
+    from phtui.api import PostHogClient
+
+    async with PostHogClient(server.url, server.api_key, server.project_id) as api:
+        yield api
