@@ -1,0 +1,7 @@
+"""Async PostHog API client (no Textual here): `async with PostHogClient(...) as api`."""
+
+from phtui.api.client import PostHogClient
+from phtui.api.errors import APIError, PostHogError
+from phtui.api.models import Page
+
+__all__ = ["APIError", "Page", "PostHogClient", "PostHogError"]
