@@ -71,8 +71,13 @@ class _OriginBoundBearer(httpx.Auth):
     """Adds the bearer key only to requests for the configured origin; its repr hides the key."""
 
     def __init__(self, key: str, origin: str) -> None:
+        self._key = key
         self._header = f"Bearer {key}"
         self._origin = urls.origin_of(origin)
+
+    def redact(self, text: str) -> str:
+        """`text` with the key blanked out, for anything the server sends back."""
+        return text.replace(self._key, "[redacted]")
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         url = request.url
@@ -139,9 +144,10 @@ class PostHogClient:
         self._sleep = sleep
         self._clock = clock
         self._jitter = jitter
+        self._auth = _OriginBoundBearer(api_key.strip(), self._host)
         self._http = httpx.AsyncClient(
             base_url=self._host,
-            auth=_OriginBoundBearer(api_key.strip(), self._host),
+            auth=self._auth,
             headers={"User-Agent": user_agent, "Accept": "application/json"},
             timeout=timeout,
             transport=transport,
@@ -452,7 +458,12 @@ class PostHogClient:
             detail = retry.parse_throttle_detail(_detail_of(response))
             hint = retry.rate_limit_wait(header, detail)
         error = error_from_response(
-            status, response.content, method=method, path=path, retry_after=hint
+            status,
+            response.content,
+            method=method,
+            path=path,
+            retry_after=hint,
+            redact=self._auth.redact,
         )
         can_retry = attempt < self._policy.max_retries
         if status == 429:

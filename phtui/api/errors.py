@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 _MISSING_SCOPE = re.compile(r"missing required scope '([^']+)'")
@@ -238,10 +239,14 @@ def parse_error_body(body: bytes) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, redact: Callable[[str], str]) -> str | None:
     if value is None:
         return None
-    return value if isinstance(value, str) else json.dumps(value)
+    return redact(value if isinstance(value, str) else json.dumps(value))
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 def error_from_response(
@@ -251,14 +256,18 @@ def error_from_response(
     method: str,
     path: str,
     retry_after: float | None = None,
+    redact: Callable[[str], str] = _unchanged,
 ) -> APIError:
-    """The exception for an error response, chosen by status (and `code` for 403)."""
+    """The exception for an error response, chosen by status (and `code` for 403).
+
+    `redact` scrubs the body's text, so a server echoing the key back cannot leak it.
+    """
     data = parse_error_body(body)
     fields: dict[str, Any] = {
-        "type": _text(data.get("type")),
-        "code": _text(data.get("code")),
-        "detail": _text(data.get("detail")),
-        "attr": _text(data.get("attr")),
+        "type": _text(data.get("type"), redact),
+        "code": _text(data.get("code"), redact),
+        "detail": _text(data.get("detail"), redact),
+        "attr": _text(data.get("attr"), redact),
         "method": method,
         "path": path,
     }
