@@ -1,0 +1,295 @@
+"""PhTuiApp: the frame every screen lives in.
+
+It owns the one `PostHogClient`, the two modes (Themes, Datasets), the global keys, the command
+palette, the header line (host, project, profile, READ-ONLY, OFFLINE) and the single place where
+errors become messages (`show_error`). Startup never waits on the network: the first frame
+paints, then screens load their data in workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from phtui.config import ResolvedProfile, Settings
+from phtui.errors_ui import Reaction, describe
+from phtui.worker_reporting import ReportingWorkerManager
+
+if TYPE_CHECKING:
+    from phtui.api import PostHogClient
+    from phtui.server.runner import RunningServer
+
+MODE_NAMES = ("themes", "datasets")
+
+
+def _themes_screen() -> Screen[Any]:
+    from phtui.screens.themes import ThemesScreen
+
+    return ThemesScreen()
+
+
+def _datasets_screen() -> Screen[Any]:
+    from phtui.screens.datasets import DatasetsScreen
+
+    return DatasetsScreen()
+
+
+def host_label(host: str) -> str:
+    """The host as the header shows it: no scheme, no trailing slash."""
+    parts = urlsplit(host if "://" in host else f"https://{host}")
+    return (parts.netloc or host) + parts.path.rstrip("/")
+
+
+def humanise(worker_name: str) -> str:
+    """`load_themes` -> `Load themes`: a worker's name as the action that failed."""
+    text = worker_name.replace("_", " ").strip() or "A background task"
+    return text[0].upper() + text[1:]
+
+
+class PhTuiApp(App[None]):
+    TITLE = "phtui"
+    CSS_PATH = "styles/app.tcss"
+    MODES: ClassVar[dict[str, Any]] = {"themes": _themes_screen, "datasets": _datasets_screen}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+        Binding("1", "switch_mode('themes')", "Themes", id="app.themes"),
+        Binding("2", "switch_mode('datasets')", "Datasets", id="app.datasets"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("ctrl+r", "retry", "Retry", id="app.retry"),
+    ]
+
+    offline: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(
+        self,
+        *,
+        client: PostHogClient | None = None,
+        settings: Settings | None = None,
+        read_only: bool = False,
+        mode: str = "themes",
+        demo_server: RunningServer | None = None,
+        host_label: str | None = None,
+    ) -> None:
+        super().__init__()
+        if mode not in MODE_NAMES:
+            raise ValueError(f"mode must be one of {MODE_NAMES}, not {mode!r}")
+        # Every worker failure, whichever widget ran it, reaches on_worker_state_changed.
+        self._workers = ReportingWorkerManager(self)
+        self.animation_level = "none"
+        self.client: PostHogClient | None = client
+        self.read_only = read_only
+        self.demo_server = demo_server
+        self._settings = settings
+        self._start_mode = mode
+        self._host_label = host_label
+        self._owns_client = False
+        self.profile: ResolvedProfile | None = None
+
+    # ----------------------------------------------------------------- startup and shutdown
+
+    def on_mount(self) -> None:
+        settings = self._settings if self._settings is not None else self._load_settings()
+        self._settings = settings
+        self.set_keymap(settings.keymap)
+        for warning in settings.warnings:
+            self.notify(warning, title="Config", severity="warning", timeout=10, markup=False)
+        resolved = settings.resolve()
+        self.read_only = self.read_only or resolved.read_only
+        if self.client is not None:
+            self.profile = resolved
+            self._show_connection()
+            self.switch_mode(self._start_mode)
+        elif resolved.complete and self._connect(resolved):
+            self.switch_mode(self._start_mode)
+        else:
+            self.open_connect(reason=None, initial=resolved)
+
+    def _load_settings(self) -> Settings:
+        from phtui.config import ConfigError, load_settings
+
+        try:
+            return load_settings()
+        except ConfigError as error:
+            self.notify(str(error), title="Config file ignored", severity="error", markup=False)
+            return Settings()
+
+    def _connect(self, resolved: ResolvedProfile) -> bool:
+        """Replace the client with one for `resolved`; False (and a message) if it can't be made."""
+        from phtui.api import PostHogClient
+        from phtui.api.errors import ConfigurationError
+
+        assert resolved.api_key is not None and resolved.project_id is not None
+        try:
+            client = PostHogClient(resolved.host, resolved.api_key, resolved.project_id)
+        except ConfigurationError as error:
+            self.show_error(error, action="Connecting")
+            return False
+        self._close_client()
+        self.client = client
+        self._owns_client = True
+        self.profile = resolved
+        self.read_only = self.read_only or resolved.read_only
+        self._show_connection()
+        return True
+
+    def _close_client(self) -> None:
+        if self.client is not None and self._owns_client:
+            self._aclose(self.client)
+        self.client = None
+        self._owns_client = False
+
+    @work(group="app.close-client", exit_on_error=False)
+    async def _aclose(self, client: PostHogClient) -> None:
+        await client.aclose()
+
+    async def on_unmount(self) -> None:
+        if self.client is not None and self._owns_client:
+            with contextlib.suppress(Exception):
+                await self.client.aclose()
+
+    # ----------------------------------------------------------------------------- header
+
+    def _show_connection(self) -> None:
+        parts: list[str] = []
+        if self.client is not None:
+            parts.append(self._host_label or host_label(self.client.host))
+            parts.append(f"project {self.client.project_id}")
+        if self.profile and self.profile.name:
+            parts.append(f"profile {self.profile.name}")
+        if self.read_only:
+            parts.append("READ-ONLY")
+        if self.offline:
+            parts.append("OFFLINE")
+        self.sub_title = " · ".join(parts)
+
+    def watch_offline(self) -> None:
+        self._show_connection()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Switch read-only mode; screens re-check their mutating actions."""
+        self.read_only = read_only
+        self._show_connection()
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------------------ errors
+
+    def show_error(self, error: BaseException, *, action: str) -> None:
+        """The one place errors become messages, a reconnect, the offline state or a modal."""
+        problem = describe(error, action=action)
+        if problem.reaction is Reaction.MODAL:
+            from phtui.screens.error import ErrorScreen
+
+            self.push_screen(ErrorScreen(problem.title, problem.message))
+            return
+        self.notify(problem.message, title=problem.title, severity=problem.severity, markup=False)  # type: ignore[arg-type]
+        if problem.reaction is Reaction.OFFLINE:
+            self.offline = True
+        elif problem.reaction is Reaction.RECONNECT:
+            self.open_connect(reason=problem.message)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is WorkerState.ERROR and not worker.exit_on_error and worker.error:
+            self.show_error(worker.error, action=humanise(worker.name))
+
+    # ---------------------------------------------------------------------------- connect
+
+    def open_connect(self, *, reason: str | None, initial: ResolvedProfile | None = None) -> None:
+        """Push the connect screen on top: screens below, and their unsaved edits, stay."""
+        from phtui.screens.connect import ConnectScreen
+
+        if any(isinstance(screen, ConnectScreen) for screen in self.screen_stack):
+            return
+        assert self._settings is not None
+        start = initial or self.profile or self._settings.resolve()
+        self.push_screen(
+            ConnectScreen(settings=self._settings, initial=start, reason=reason),
+            self._on_connect_done,
+        )
+
+    def _on_connect_done(self, resolved: ResolvedProfile | None) -> None:
+        if resolved is None:
+            if self.client is None:
+                self.exit()
+            return
+        if not self._connect(resolved):
+            return
+        self.offline = False
+        if self.current_mode in MODE_NAMES:
+            self._refresh_screen()
+        else:
+            self.switch_mode(self._start_mode)
+
+    def _refresh_screen(self) -> None:
+        """After reconnecting, let the visible screen reload if it knows how (`action_refresh`)."""
+        for screen in reversed(self.screen_stack):
+            if hasattr(screen, "action_refresh"):
+                self.call_next(screen.run_action, "refresh")
+                return
+
+    # ---------------------------------------------------------------------------- actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return self.offline
+        if action == "switch_mode":
+            return self.client is not None
+        return True
+
+    @work(exclusive=True, group="app.retry", exit_on_error=False)
+    async def action_retry(self) -> None:
+        from phtui.api.errors import PostHogError, TransportError
+
+        if self.client is None:
+            return
+        try:
+            await self.client.get_current_user()
+        except TransportError as error:
+            self.notify(str(error), title="Still offline", severity="error", markup=False)
+            return
+        except PostHogError:
+            pass  # PostHog answered (perhaps 403 for a key without user:read): we are back
+        self.offline = False
+        self.notify("Connected again.", title="Online")
+        self._refresh_screen()
+
+    def action_help(self) -> None:
+        from phtui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_connect(self) -> None:
+        self.open_connect(reason=None)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        if self.client is not None:
+            yield SystemCommand("Themes", "Show the data color themes", self._mode("themes"))
+            yield SystemCommand(
+                "Datasets", "Show the LLM-evaluation datasets", self._mode("datasets")
+            )
+        yield SystemCommand("Connect", "Change host, key, project or profile", self.action_connect)
+        state = "off" if self.read_only else "on"
+        yield SystemCommand(
+            f"Read-only mode: turn {state}",
+            "Block (or allow) every action that changes data",
+            lambda: self.set_read_only(not self.read_only),
+        )
+        if self.offline:
+            yield SystemCommand("Retry", "Try to reach PostHog again", self.action_retry)
+        yield SystemCommand("Help", "Show the keys of this screen", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def _mode(self, name: str) -> Any:
+        return lambda: self.switch_mode(name)

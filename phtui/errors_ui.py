@@ -1,0 +1,61 @@
+"""Turn any exception from a worker into what the user sees: a title, a message and a remedy.
+
+The API errors already carry a sentence the user can act on (`str(error)`); this module decides
+how loud to be and what the app should do next (reconnect, go offline, just notify, or show a
+modal because something unexpected broke).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from phtui.api import errors as api_errors
+
+
+class Reaction(Enum):
+    NOTIFY = "notify"  # a toast is enough: the user can act on the message
+    RECONNECT = "reconnect"  # the key was rejected: open the connect screen on top
+    OFFLINE = "offline"  # PostHog is unreachable: show the offline state and offer retry
+    MODAL = "modal"  # unexpected: show a modal with what happened and what to do
+
+
+@dataclass(frozen=True)
+class Problem:
+    title: str
+    message: str
+    severity: str  # "error" | "warning" | "information", as `App.notify` takes it
+    reaction: Reaction
+
+
+def describe(error: BaseException, *, action: str) -> Problem:
+    """What to tell the user about `error`, raised while doing `action` ("Loading themes")."""
+    title = f"{action} failed"
+    text = _plain(str(error))
+    if isinstance(error, api_errors.AuthenticationError):
+        return Problem(title, text, "error", Reaction.RECONNECT)
+    if isinstance(error, api_errors.TransportError):
+        return Problem(
+            f"{action} failed: PostHog is unreachable",
+            f"{text} Press ctrl+r to retry.",
+            "error",
+            Reaction.OFFLINE,
+        )
+    if isinstance(error, api_errors.RateLimitedError):
+        return Problem(f"{action}: slow down", text, "warning", Reaction.NOTIFY)
+    if isinstance(error, api_errors.PostHogError):
+        return Problem(title, text, "error", Reaction.NOTIFY)
+    # Anything else is a bug in phtui, not a problem with PostHog: say so plainly.
+    return Problem(
+        f"{action} failed unexpectedly",
+        f"{type(error).__name__}: {text or 'no details'}\n\n"
+        "This is a bug in phtui. Your data on PostHog is unaffected; unsaved edits are kept. "
+        "Please report it with the steps that led here.",
+        "error",
+        Reaction.MODAL,
+    )
+
+
+def _plain(text: str) -> str:
+    """Drop control characters (an error may quote server text) but keep newlines."""
+    return "".join(char for char in text if char == "\n" or char.isprintable())

@@ -1,0 +1,316 @@
+"""Connect: pick US, EU or a custom host, enter the key, choose a project, see missing scopes.
+
+Used at startup when no key or project is known, from the command palette, and on a 401 in
+mid-session (pushed on top, so the screens below keep their unsaved edits). Dismisses with the
+`ResolvedProfile` to connect with, or None when cancelled.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from phtui.config import EU_HOST, LOCAL_HOST, US_HOST, Profile, ResolvedProfile, Settings
+from phtui.scopes import probe_scopes
+
+if TYPE_CHECKING:
+    from phtui.api import PostHogClient
+    from phtui.api.models import Project
+
+HOSTS: dict[str, str] = {"us": US_HOST, "eu": EU_HOST}
+
+
+class ConnectScreen(ModalScreen[ResolvedProfile | None]):
+    DEFAULT_CSS = """
+    ConnectScreen { align: center middle; }
+    ConnectScreen > VerticalScroll {
+        width: 78; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ConnectScreen .title { text-style: bold; }
+    ConnectScreen .reason { color: $text-error; }
+    ConnectScreen .hint { color: $text-muted; }
+    ConnectScreen RadioSet { layout: horizontal; width: 100%; border: none; padding: 0; }
+    ConnectScreen Input { margin: 0; }
+    ConnectScreen #host.-hidden { display: none; }
+    ConnectScreen OptionList { height: auto; max-height: 6; }
+    ConnectScreen #status { margin: 1 0 0 0; }
+    ConnectScreen #scopes { margin: 0; }
+    ConnectScreen Horizontal { height: auto; align-horizontal: right; }
+    ConnectScreen #save-row { align-horizontal: left; }
+    ConnectScreen #profile-name { width: 24; }
+    ConnectScreen Button { margin-left: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="connect.cancel")]
+
+    def __init__(
+        self, *, settings: Settings, initial: ResolvedProfile, reason: str | None = None
+    ) -> None:
+        super().__init__()
+        self._settings = settings
+        self._initial = initial
+        self._reason = reason
+        self._projects: list[Project] = []
+        self._checked_key: str | None = None  # the key whose projects are listed
+
+    # ------------------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        initial_host = self._initial.host
+        choice = next((name for name, url in HOSTS.items() if url == initial_host), "custom")
+        with VerticalScroll():
+            yield Static("Connect to PostHog", classes="title")
+            if self._reason:
+                yield Static(self._reason, classes="reason", markup=False)
+            with RadioSet(id="cloud"):
+                yield RadioButton("US Cloud", value=choice == "us", id="cloud-us")
+                yield RadioButton("EU Cloud", value=choice == "eu", id="cloud-eu")
+                yield RadioButton("Custom host", value=choice == "custom", id="cloud-custom")
+            yield Input(
+                initial_host if choice == "custom" else "",
+                placeholder=f"https://posthog.example.com  or  {LOCAL_HOST}",
+                id="host",
+                classes="" if choice == "custom" else "-hidden",
+            )
+            yield Input(
+                self._initial.api_key or "",
+                placeholder="Personal API key (phx_...)",
+                password=True,
+                id="key",
+            )
+            yield Static(
+                "Scopes: project:read/write (themes), dataset:read/write (datasets), "
+                "user:read (list projects).",
+                classes="hint",
+            )
+            yield Static("", id="status", markup=False)
+            yield OptionList(id="projects")
+            yield Input(
+                str(self._initial.project_id or ""),
+                placeholder="Project id (the number after /project/ in PostHog's URL)",
+                id="project",
+                type="integer",
+            )
+            yield Static("", id="scopes", markup=False)
+            with Horizontal(id="save-row"):
+                yield Checkbox("Save as profile", value=False, id="save")
+                yield Input(self._initial.name or "", placeholder="name", id="profile-name")
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button("Check key", id="check", variant="primary")
+                yield Button("Connect", id="connect", variant="success", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#projects", OptionList).display = False
+        self.query_one("#key", Input).focus()
+
+    # ------------------------------------------------------------------------- inputs
+
+    def _host(self) -> str:
+        pressed = self.query_one("#cloud", RadioSet).pressed_button
+        if pressed is not None and pressed.id in ("cloud-us", "cloud-eu"):
+            return HOSTS[pressed.id.removeprefix("cloud-")]
+        return self.query_one("#host", Input).value.strip()
+
+    def _key(self) -> str:
+        return self.query_one("#key", Input).value.strip()
+
+    def _project_id(self) -> int | None:
+        text = self.query_one("#project", Input).value.strip()
+        return int(text) if text.isdigit() and int(text) > 0 else None
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    @on(RadioSet.Changed, "#cloud")
+    def _cloud_changed(self, event: RadioSet.Changed) -> None:
+        custom = event.pressed.id == "cloud-custom"
+        self.query_one("#host", Input).set_class(not custom, "-hidden")
+        if custom:
+            self.query_one("#host", Input).focus()
+        self._invalidate()
+
+    @on(Input.Changed, "#key,#host")
+    def _credentials_changed(self) -> None:
+        self._invalidate()
+
+    @on(Input.Changed, "#project")
+    def _project_changed(self) -> None:
+        self.query_one("#connect", Button).disabled = not (self._checked_key and self._project_id())
+        self.query_one("#scopes", Static).update("")
+
+    def _invalidate(self) -> None:
+        self._checked_key = None
+        self.query_one("#connect", Button).disabled = True
+
+    @on(Input.Submitted, "#key,#host")
+    def _submit_key(self) -> None:
+        self.action_check()
+
+    @on(Input.Submitted, "#project")
+    def _submit_project(self) -> None:
+        self._check_project()
+
+    @on(OptionList.OptionSelected, "#projects")
+    def _project_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#project", Input).value = str(event.option.id)
+        self._check_project()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "cancel":
+            self.action_cancel()
+        elif event.button.id == "check":
+            self.action_check()
+        elif event.button.id == "connect":
+            self._check_project()
+
+    # ------------------------------------------------------------------------ actions
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_check(self) -> None:
+        host, key = self._host(), self._key()
+        if not host:
+            self._set_status("Enter the host of your PostHog, e.g. https://posthog.example.com")
+            return
+        if not key:
+            self._set_status("Enter a personal API key (PostHog: Settings > Personal API keys).")
+            return
+        self._set_status("Checking the key...")
+        self._check_key(host, key)
+
+    def _check_project(self) -> None:
+        project_id = self._project_id()
+        if not self._checked_key:
+            self.action_check()
+            return
+        if project_id is None:
+            self._set_status("Choose a project, or type its id.")
+            return
+        self._set_status(f"Checking what the key may do in project {project_id}...")
+        self._probe(self._host(), self._checked_key, project_id)
+
+    # ------------------------------------------------------------------------ workers
+
+    def _client(self, host: str, key: str, project_id: int | str) -> PostHogClient:
+        from phtui.api import PostHogClient
+
+        # A few quick attempts: the user is waiting on this screen.
+        return PostHogClient(host, key, project_id, max_retries=1, max_rate_limit_wait=5)
+
+    @work(exclusive=True, group="connect.check", exit_on_error=False)
+    async def _check_key(self, host: str, key: str) -> None:
+        from phtui.api.errors import (
+            AuthenticationError,
+            PermissionDeniedError,
+            PostHogError,
+        )
+
+        try:
+            async with self._client(host, key, "@current") as client:
+                user = await client.get_current_user()
+                projects = await self._projects_of(client, user.organization, user.team)
+        except AuthenticationError as error:
+            self._set_status(str(error))
+            return
+        except PermissionDeniedError as error:
+            # Without user:read the key can still work: the project id is typed by hand.
+            self._key_accepted(key, [])
+            self._set_status(f"{error} Type the project id below instead.")
+            return
+        except PostHogError as error:
+            self._set_status(str(error))
+            return
+        self._key_accepted(key, projects)
+        who = user.email or user.first_name or "this user"
+        self._set_status(f"Key accepted for {who}. Choose a project ({len(projects)} found).")
+
+    async def _projects_of(
+        self, client: PostHogClient, organization: object, team: object
+    ) -> list[Project]:
+        from phtui.api.errors import PermissionDeniedError
+
+        try:
+            return await client.list_projects()
+        except PermissionDeniedError:
+            # list_projects needs project:read; /users/@me/ already names the org's projects.
+            from phtui.api.models import Organization, Project
+
+            if isinstance(organization, Organization):
+                return organization.projects or organization.teams
+            return [team] if isinstance(team, Project) else []
+
+    def _key_accepted(self, key: str, projects: list[Project]) -> None:
+        self._checked_key = key
+        self._projects = projects
+        options = self.query_one("#projects", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(f"{project.name or 'Untitled'}  (id {project.id})", id=str(project.id))
+            for project in projects
+        )
+        options.display = bool(projects)
+        current = self._project_id()
+        if current is None and len(projects) == 1:
+            self.query_one("#project", Input).value = str(projects[0].id)
+        for index, project in enumerate(projects):
+            if project.id == current:
+                options.highlighted = index
+        (options if projects else self.query_one("#project", Input)).focus()
+        self._project_changed()
+
+    @work(exclusive=True, group="connect.probe", exit_on_error=False)
+    async def _probe(self, host: str, key: str, project_id: int) -> None:
+        from phtui.api.errors import PostHogError
+
+        try:
+            async with self._client(host, key, project_id) as client:
+                report = await probe_scopes(client)
+        except PostHogError as error:
+            self._set_status(str(error))
+            return
+        self.query_one("#scopes", Static).update(report.describe())
+        if not report.usable:
+            self._set_status(report.problem or "This key cannot use this project.")
+            return
+        self._finish(host, key, project_id)
+
+    def _finish(self, host: str, key: str, project_id: int) -> None:
+        name = self.query_one("#profile-name", Input).value.strip() or None
+        if self.query_one("#save", Checkbox).value:
+            if not name:
+                self._set_status("Name the profile to save it (e.g. us, eu, work).")
+                return
+            if not self._save(name, Profile(host=host, project_id=project_id, api_key=key)):
+                return
+        self.dismiss(ResolvedProfile(name=name, host=host, project_id=project_id, api_key=key))
+
+    def _save(self, name: str, profile: Profile) -> bool:
+        from phtui.config import ConfigError, default_config_path, save_profile
+
+        path = self._settings.config_path or default_config_path()
+        try:
+            save_profile(path, name, profile, make_default=True)
+        except (OSError, ConfigError) as error:
+            self._set_status(f"Could not save the profile to {path}: {error}")
+            return False
+        self.app.notify(f"Saved profile {name!r} to {path} (mode 0600).", markup=False)
+        return True

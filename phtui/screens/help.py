@@ -1,0 +1,89 @@
+"""`?` / F1: the keys that work on the current screen, as remapped by the config's keymap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    keys: str  # e.g. "? / f1"
+    description: str
+    binding_id: str  # the id to remap in the config's [keymap], or "" when it has none
+    enabled: bool
+
+
+def effective_keys(screen: Screen[Any]) -> list[KeyRow]:
+    """The bindings active on `screen` (focused widget up to the app), grouped by action."""
+    app = screen.app
+    grouped: dict[tuple[str, str], list[str]] = {}
+    details: dict[tuple[str, str], tuple[str, bool]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description or binding.system:
+            continue
+        group = (binding.action, binding.description)
+        display = app.get_key_display(binding)
+        keys = grouped.setdefault(group, [])
+        if display not in keys:
+            keys.append(display)
+        details[group] = (binding.id or "", active.enabled)
+    return [
+        KeyRow(" / ".join(keys), description, *details[(action, description)])
+        for (action, description), keys in grouped.items()
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    HelpScreen .help-title { text-style: bold; padding: 1 0; }
+    HelpScreen DataTable { height: auto; max-height: 16; }
+    HelpScreen .help-hint { color: $text-muted; padding: 1 0 0 0; }
+    """
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
+
+    def __init__(self, title: str, rows: list[KeyRow]) -> None:
+        super().__init__()
+        self._title = title
+        self._rows = rows
+
+    @classmethod
+    def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
+        title = screen.title or type(screen).__name__.removesuffix("Screen") or "phtui"
+        return cls(f"Keys: {title}", effective_keys(screen))
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, classes="help-title", markup=False)
+            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
+            table.add_columns("Key", "Action", "Keymap id")
+            for row in self._rows:
+                style = "" if row.enabled else "dim"
+                table.add_row(
+                    Text(row.keys, style=f"bold {style}".strip()),
+                    Text(row.description, style=style),
+                    Text(row.binding_id, style="dim"),
+                )
+            yield table
+            yield Static(
+                'Remap any key in the config file: [keymap] "themes.new" = "ctrl+n"',
+                classes="help-hint",
+                markup=False,
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
