@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from phtui.commands import EntitySearch
 from phtui.config import ResolvedProfile, Settings
 from phtui.errors_ui import Reaction, describe
 from phtui.worker_reporting import ReportingWorkerManager
@@ -58,6 +59,7 @@ def humanise(worker_name: str) -> str:
 class PhTuiApp(App[None]):
     TITLE = "phtui"
     CSS_PATH = "styles/app.tcss"
+    COMMANDS = App.COMMANDS | {EntitySearch}
     MODES: ClassVar[dict[str, Any]] = {"themes": _themes_screen, "datasets": _datasets_screen}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
@@ -269,6 +271,22 @@ class PhTuiApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
+
+    async def open_theme(self, theme_id: int) -> None:
+        """Show the Themes mode with `theme_id` selected (the palette's entity search)."""
+        await self._open("themes", "show_theme", theme_id)
+
+    async def open_dataset(self, dataset_id: str) -> None:
+        """Show the Datasets mode with `dataset_id` open."""
+        await self._open("datasets", "show_dataset", dataset_id)
+
+    async def _open(self, mode: str, method: str, entity_id: object) -> None:
+        if self.client is None:
+            return
+        await self.switch_mode(mode)
+        show = getattr(self.screen, method, None)
+        if callable(show):
+            show(entity_id)
 
     def action_connect(self) -> None:
         self.open_connect(reason=None)
