@@ -194,9 +194,7 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
         load_settings(path=path)
 
 
-def test_bad_environment_value_is_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_bad_environment_value_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POSTHOG_PROJECT_ID", "abc")
     with pytest.raises(ConfigError) as caught:
         load_settings(path=tmp_path / "absent.toml")
