@@ -1,0 +1,28 @@
+"""A PostHog-compatible local server for phtui's tests, benchmarks and demo.
+
+What it is: Starlette + uvicorn + sqlite (a file or memory), speaking the part of PostHog's
+private API that phtui uses, as described in `shared/posthog/api.md`:
+
+- data color themes (`/api/projects/{id}/data_color_themes/`): a bare JSON array sorted by id,
+  the global "Default Theme", staff-only edits of global themes, a paid-plan switch, hard delete;
+- datasets and dataset items, PostHog's "Gen A" API: limit/offset pages with absolute
+  `next`/`previous`, newest first, `search`/`order_by`/`id__in`/`dataset` filters, soft delete
+  by `PATCH {"deleted": true}`, `DELETE` answered 405 with an empty body;
+- `/api/users/@me/`, `/api/projects/`, `/api/projects/{id}/` for discovering ids.
+
+How it maps to PostHog: both `/api/projects/{id}/` and the deprecated `/api/environments/{id}/`
+prefixes, `@current`, optional trailing slashes; personal API keys (`Authorization: Bearer`, or
+the `personal_api_key` query parameter) with scopes (`X:write` implies `X:read`, `*`) and
+project-scoped keys; PostHog's flat error bodies `{type, code, detail, attr}` with DRF's
+messages, first error only; per-key burst/sustained throttling with PostHog's 429 body.
+Fault injection (latency, 500s, 429s, dropped connections) is available for tests through
+`ServerOptions`.
+
+What it does not do: sessions, OAuth or sharing tokens; multipart bodies (415); the Gen B
+revisioned dataset API; access-control rules beyond organization membership; any other PostHog
+endpoint (they answer 404 "Endpoint not found."). Not for production: it binds to loopback by
+default and keeps its single user's key hashed in its own database.
+
+Layering: imports nothing from `phtui.api`, `phtui.core` or the UI.
+Entry points: `phtui.server.runner.start_server()` and `phtui server` (`phtui.server.cli`).
+"""

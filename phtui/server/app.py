@@ -1,0 +1,148 @@
+"""The ASGI application: PostHog's request pipeline in PostHog's order.
+
+route -> authenticate -> scoped-team check -> scope check -> project access -> throttle ->
+method -> body -> handler. Every failure becomes PostHog's flat error body.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from phtui.server import auth, body
+from phtui.server.context import RequestContext
+from phtui.server.errors import (
+    APIError,
+    authentication_failed,
+    method_not_allowed,
+    not_authenticated,
+    not_found,
+    permission_denied,
+    server_error,
+    throttled,
+)
+from phtui.server.faults import FaultInjector
+from phtui.server.options import ServerOptions
+from phtui.server.routes import Endpoint, match
+from phtui.server.store import ApiKeyRecord, Row, Store
+from phtui.server.throttle import Rate, Throttle
+
+logger = logging.getLogger("phtui.server")
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class PostHogAPI:
+    """Holds the store, the options and the throttle state the pipeline needs."""
+
+    def __init__(self, store: Store, options: ServerOptions) -> None:
+        self.store = store
+        self.options = options
+        self.throttle = Throttle()
+
+    async def handle(self, request: Request) -> Response:
+        try:
+            return await self._handle(request)
+        except APIError as error:
+            return error.to_response()
+        except Exception:
+            logger.exception("unhandled error in %s %s", request.method, request.url.path)
+            return server_error().to_response()
+
+    async def _handle(self, request: Request) -> Response:
+        found = match(request.url.path)
+        if found is None:
+            raise not_found("Endpoint not found.")
+        endpoint, params = found
+        key_hash, key, user = self._authenticate(request, endpoint)
+        method = "GET" if request.method == "HEAD" else request.method
+        team = self._authorize(endpoint, params, key, user, method)
+        self._throttle(key_hash)
+        handler = endpoint.handlers.get(method)
+        if handler is None:
+            raise method_not_allowed(request.method)
+        raw = await body.read_raw(request) if method in BODY_METHODS else b""
+        ctx = RequestContext(
+            request=request,
+            store=self.store,
+            options=self.options,
+            user=user,
+            key=key,
+            team=team,
+            params=params,
+            raw_body=raw,
+        )
+        return handler(ctx)
+
+    def _authenticate(self, request: Request, endpoint: Endpoint) -> tuple[str, ApiKeyRecord, Row]:
+        found = auth.find_key(request)
+        if found is None:
+            status = self.options.themes_no_credentials_status if endpoint.themes else 401
+            raise not_authenticated(status)
+        key, source = found
+        key_hash = auth.secure_hash(key)
+        record = self.store.find_api_key(key_hash)
+        user = None if record is None else self.store.get_user(record.user_id)
+        if record is None or user is None:
+            raise authentication_failed(source)
+        return key_hash, record, user
+
+    def _authorize(
+        self,
+        endpoint: Endpoint,
+        params: dict[str, str],
+        key: ApiKeyRecord,
+        user: Row,
+        method: str,
+    ) -> Row | None:
+        """PostHog's order: the key's project list (which needs the project), the scope,
+        then whether the user may see the project at all."""
+        team: Row | None = None
+        if endpoint.team_nested and key.scoped_teams is not None:
+            team = self._team(params["team"], user)
+            auth.check_scoped_teams(key.scoped_teams, team["id"])
+        auth.check_scope(key.scopes, auth.required_scope(endpoint.scope_object, method))
+        if endpoint.team_nested:
+            team = team or self._team(params["team"], user)
+            if self.store.membership_level(user["id"], team["organization_id"]) is None:
+                raise permission_denied("You don't have access to the project.")
+        return team
+
+    def _team(self, raw_id: str, user: Row) -> Row:
+        team_id = user["current_team_id"] if raw_id == "@current" else _int_or_none(raw_id)
+        team = None if team_id is None else self.store.get_team(team_id)
+        if team is None:
+            raise not_found("Project not found.")
+        return team
+
+    def _throttle(self, key_hash: str) -> None:
+        options = self.options
+        if not options.throttle:
+            return
+        rates = (
+            Rate("burst", options.burst_per_minute, 60),
+            Rate("sustained", options.sustained_per_hour, 3600),
+        )
+        wait = self.throttle.check(key_hash, rates)
+        if wait is not None:
+            raise throttled(wait, retry_after_header=options.retry_after_header)
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def create_app(
+    store: Store, options: ServerOptions, *, rng: random.Random | None = None
+) -> ASGIApp:
+    """The Starlette app, wrapped in fault injection (a no-op unless options ask for faults)."""
+    api = PostHogAPI(store, options)
+    app = Starlette(routes=[Route("/{path:path}", api.handle, methods=METHODS)])
+    return FaultInjector(app, options, rng or random.Random())

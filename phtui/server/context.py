@@ -1,0 +1,59 @@
+"""What a route handler gets: the authenticated user, the URL's team, the parsed body."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from phtui.server import body as request_body
+from phtui.server.errors import validation_error
+from phtui.server.fields import Field, validate
+from phtui.server.ids import utc_now
+from phtui.server.options import ServerOptions
+from phtui.server.store import ApiKeyRecord, Row, Store
+
+
+@dataclass
+class RequestContext:
+    request: Request
+    store: Store
+    options: ServerOptions
+    user: Row
+    key: ApiKeyRecord
+    team: Row | None
+    params: Mapping[str, str]
+    raw_body: bytes = b""
+    _body: request_body.Body | None = field(default=None, repr=False)
+    clock: Callable[[], Any] = utc_now
+
+    @property
+    def team_id(self) -> int:
+        if self.team is None:
+            raise RuntimeError("this route is not nested under a project")
+        return int(self.team["id"])
+
+    def body(self) -> request_body.Body:
+        """Parsed lazily, as DRF does, so auth and permission errors come first."""
+        if self._body is None:
+            content_type = self.request.headers.get("content-type")
+            self._body = request_body.parse(content_type, self.raw_body)
+        return self._body
+
+    def validated(self, fields: list[Field], *, partial: bool) -> dict[str, Any]:
+        parsed = self.body()
+        if not isinstance(parsed.data, dict):
+            if parsed.data is None:
+                raise validation_error("null", "This field may not be null.", None)
+            raise validation_error(
+                "invalid",
+                f"Invalid data. Expected a dictionary, but got {type(parsed.data).__name__}.",
+                None,
+            )
+        return validate(parsed.data, fields, partial=partial, form=parsed.is_form)
+
+
+Handler = Callable[[RequestContext], Response]

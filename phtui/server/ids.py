@@ -1,0 +1,33 @@
+"""UUIDv7 ids (time-ordered, as PostHog's `UUIDModel`) and the server's timestamp format."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from datetime import UTC, datetime
+
+
+def uuid7(at: datetime, rng: random.Random | None = None) -> str:
+    """A lowercase UUIDv7 for the instant `at`; `rng` makes it reproducible (demo seeds)."""
+    millis = int(at.timestamp() * 1000)
+    rand = rng.getrandbits(74) if rng is not None else secrets.randbits(74)
+    rand_a = rand >> 62  # 12 bits
+    rand_b = rand & ((1 << 62) - 1)
+    value = (millis & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= rand_a << 64
+    value |= 0b10 << 62
+    value |= rand_b
+    return str(uuid.UUID(int=value))
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_datetime(moment: datetime) -> str:
+    """ISO-8601 in UTC with microseconds and `Z`, like DRF's output (and sortable as text)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

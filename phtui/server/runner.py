@@ -1,0 +1,255 @@
+"""Run the server in a background thread: what tests, benchmarks and `phtui --demo` use.
+
+`start_server()` binds the socket first (port 0 picks a free port), starts uvicorn on its own
+event loop in a daemon thread and returns once the server accepts connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import socket
+import threading
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from phtui.server import auth
+from phtui.server import seed as seeding
+from phtui.server.app import create_app
+from phtui.server.ids import format_datetime, utc_now, uuid7
+from phtui.server.options import ServerOptions
+from phtui.server.protocol import DroppingH11Protocol
+from phtui.server.seed import OWN
+from phtui.server.store import Store, item_row, to_json
+
+__all__ = ["RunningServer", "ServerOptions", "start_server"]
+
+STARTUP_TIMEOUT_SECONDS = 10.0
+SHUTDOWN_GRACE_SECONDS = 1.0
+
+
+class _ThreadServer(uvicorn.Server):  # type: ignore[misc]
+    """uvicorn's server, woken at once by `request_exit` instead of polling every 100 ms."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+    async def main_loop(self) -> None:
+        assert self._wake is not None
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Close listeners and idle connections, give busy ones a moment, then cancel."""
+        for server in self.servers:
+            server.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SHUTDOWN_GRACE_SECONDS
+        while (self.server_state.connections or self.server_state.tasks) and loop.time() < deadline:
+            await asyncio.sleep(0.005)
+        for task in list(self.server_state.tasks):
+            task.cancel()
+
+    def request_exit(self) -> None:
+        self.should_exit = True
+        if self.loop is not None and self._wake is not None:
+            with contextlib.suppress(RuntimeError):  # loop already closed
+                self.loop.call_soon_threadsafe(self._wake.set)
+
+
+class RunningServer:
+    """A live server. `options` may be changed while it runs; it is read on every request."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        options: ServerOptions,
+        host: str,
+        port: int,
+        api_key: str,
+        server: _ThreadServer,
+        thread: threading.Thread,
+    ) -> None:
+        self.store = store
+        self.options = options
+        self.host = host
+        self.port = port
+        self.url = f"http://{_url_host(host)}:{port}"
+        self.project_id = OWN.project_id
+        self.other_project_id = OWN.other_project_id
+        self.user_id = OWN.user_id
+        self.api_key = api_key
+        self._server = server
+        self._thread = thread
+
+    def __repr__(self) -> str:  # never show the key
+        return f"RunningServer(url={self.url!r}, project_id={self.project_id})"
+
+    def create_api_key(self, scopes: list[str], *, scoped_teams: list[int] | None = None) -> str:
+        """A new personal API key of the seeded user with these scopes (and project list)."""
+        key = auth.new_personal_api_key()
+        self.store.insert_api_key(
+            auth.secure_hash(key),
+            user_id=self.user_id,
+            label="test key",
+            scopes=scopes,
+            scoped_teams=scoped_teams,
+        )
+        return key
+
+    def create_dataset(self, name: str, **fields: Any) -> str:
+        """A dataset of the seeded project, written straight to the store; returns its id.
+        `fields`: description, metadata, deleted, created_at (datetime)."""
+        created: datetime = fields.pop("created_at", None) or utc_now()
+        unknown = set(fields) - {"description", "metadata", "deleted"}
+        if unknown:
+            raise TypeError(f"unknown dataset fields: {', '.join(sorted(unknown))}")
+        dataset_id = uuid7(created)
+        deleted = fields.get("deleted", False)
+        self.store.insert_dataset(
+            {
+                "id": dataset_id,
+                "team_id": self.project_id,
+                "name": name,
+                "description": fields.get("description"),
+                "metadata": to_json(fields.get("metadata")),
+                "created_at": format_datetime(created),
+                "updated_at": format_datetime(created),
+                "deleted": None if deleted is None else int(deleted),
+                "created_by": self.user_id,
+            }
+        )
+        return dataset_id
+
+    def bulk_insert_items(self, dataset_id: str, items: Iterable[dict[str, Any]]) -> int:
+        """Insert items in one transaction (100,000 in a few seconds). Each dict may hold
+        input, output, metadata, ref_trace_id, ref_timestamp (ISO text), ref_source_id,
+        deleted. Later items are newer, so they list first."""
+        team = self.store.get_dataset(self.project_id, dataset_id)
+        if team is None:
+            raise LookupError(f"no dataset {dataset_id} in project {self.project_id}")
+        start = utc_now()
+        rng = random.Random()
+        rows = (
+            item_row(
+                item_id=uuid7(created, rng),
+                team_id=self.project_id,
+                dataset_id=dataset_id,
+                created_at=format_datetime(created),
+                created_by=self.user_id,
+                **item,
+            )
+            for created, item in (
+                (start + timedelta(microseconds=index), item) for index, item in enumerate(items)
+            )
+        )
+        return self.store.insert_items(rows)
+
+    def stop(self) -> None:
+        self._server.request_exit()
+        self._thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def start_server(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    db: str = ":memory:",
+    seed: str = "empty",
+    options: ServerOptions | None = None,
+    api_key: str | None = None,
+) -> RunningServer:
+    """Start a seeded server (an existing database file keeps its data) and wait until it
+    accepts connections."""
+    key = api_key or auth.new_personal_api_key()
+    store = Store(db)
+    if store.is_empty():
+        seeding.seed(store, seed, key)
+    elif api_key is None or store.find_api_key(auth.secure_hash(key)) is None:
+        _add_key(store, key)
+    options = options or ServerOptions()
+    sock = _bind(host, port)
+    config = uvicorn.Config(
+        create_app(store, options),
+        lifespan="off",
+        log_config=None,
+        log_level="warning",
+        access_log=False,
+        http=DroppingH11Protocol,
+        ws="none",
+        loop="asyncio",
+    )
+    server = _ThreadServer(config)
+
+    def run() -> None:
+        asyncio.run(server.serve(sockets=[sock]))
+
+    thread = threading.Thread(target=run, name=f"phtui-server-{sock.getsockname()[1]}", daemon=True)
+    thread.start()
+    while not server.ready.wait(0.005):
+        if not thread.is_alive():
+            raise RuntimeError("the local server failed to start")
+    return RunningServer(
+        store=store,
+        options=options,
+        host=host,
+        port=sock.getsockname()[1],
+        api_key=key,
+        server=server,
+        thread=thread,
+    )
+
+
+def _add_key(store: Store, key: str) -> None:
+    """A database reopened from a file: give the first user this run's key."""
+    store.insert_api_key(
+        auth.secure_hash(key),
+        user_id=store.first_user_id(),
+        label="phtui local server",
+        scopes=["*"],
+        scoped_teams=None,
+    )
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    return sock
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
