@@ -1,14 +1,379 @@
-"""Themes screen (being built: see issue)."""
+"""The Themes screen: see, judge and edit the project's data colour themes.
+
+Left: the themes (PostHog's official, read-only ones marked ★, then the project's own). Right:
+the selected palette as large swatches, then a live chart preview or the analysis. Selecting a
+theme needs no request (the list carries every palette), so the preview follows the cursor at
+once. Edits happen in ``ThemeEditorScreen``; saving, deleting and loading run in workers.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from phtui.api.errors import PostHogError
+from phtui.api.models import DataColorTheme
+from phtui.core.clipboard import PaletteFormat, clipboard_hint, fits_osc52, format_palette
+from phtui.core.colordepth import approximation_note, depth_from_color_system
+from phtui.core.palette import ColorParseError, analyse_palette, parse_color
+from phtui.screens.confirm import ConfirmScreen
+from phtui.screens.palette_import import PaletteImportScreen
+from phtui.screens.theme_editor import ThemeEditorScreen
+from phtui.screens.theme_editor_state import NEW_COLOR, ThemeEditorState
+from phtui.widgets.palette_analysis import PaletteAnalysis
+from phtui.widgets.palette_chart import PaletteChart, chart_caption
+from phtui.widgets.swatches import SwatchGrid, printable
+
+if TYPE_CHECKING:
+    from phtui.app import PhTuiApp
+
+__all__ = ["ThemesScreen", "default_palette", "valid_colors"]
+
+# Below this height the swatches drop their padding line so the chart keeps room.
+_TALL_SWATCHES_FROM = 32
+# Below this width the theme list narrows so five swatches fit in a row at 80 columns.
+_WIDE_FROM = 100
+_MUTATING = frozenset({"new", "edit", "duplicate", "delete", "import_palette"})
+
+
+def valid_colors(colors: Sequence[object]) -> list[str | None]:
+    """The palette as the chart uses it: normalised hex, None where an entry is not a colour.
+
+    The server stores any JSON in ``colors``, so entries may be numbers or garbage.
+    """
+    out: list[str | None] = []
+    for entry in colors:
+        try:
+            out.append(parse_color(entry) if isinstance(entry, str) else None)
+        except ColorParseError:
+            out.append(None)
+    return out
+
+
+def default_palette(themes: Sequence[DataColorTheme]) -> list[str]:
+    """What "New theme" starts from: PostHog's rule is the global theme named like "Default"."""
+    globals_ = [theme for theme in themes if theme.is_global]
+    for theme in globals_:
+        if "default" in theme.name.lower():
+            return [c for c in valid_colors(theme.colors) if c is not None]
+    if globals_:
+        return [c for c in valid_colors(globals_[0].colors) if c is not None]
+    return [NEW_COLOR]
 
 
 class ThemesScreen(Screen[None]):
+    CSS_PATH = "../styles/themes.tcss"
+
+    BINDINGS = [
+        Binding("n", "new", "New", id="themes.new"),
+        Binding("e", "edit", "Edit", id="themes.edit"),
+        Binding("d", "duplicate", "Duplicate", id="themes.duplicate"),
+        Binding("x,delete", "delete", "Delete", id="themes.delete"),
+        Binding("i", "import_palette", "Import", id="themes.import"),
+        Binding("y", "copy(False)", "Copy hex", id="themes.copy_hex"),
+        Binding("Y", "copy(True)", "Copy JSON", id="themes.copy_json", show=False),
+        Binding("c", "chart_kind", "Bar/line", id="themes.chart_kind"),
+        Binding("b", "background", "Dark/light", id="themes.background"),
+        Binding("plus,equals_sign", "series(1)", "+series", id="themes.more_series"),
+        Binding("minus", "series(-1)", "-series", id="themes.fewer_series", show=False),
+        Binding("p", "view('preview')", "Preview", id="themes.preview", show=False),
+        Binding("a", "view('analysis')", "Analysis", id="themes.analysis"),
+        Binding("r", "refresh", "Refresh", id="themes.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.themes: list[DataColorTheme] = []
+        self.is_staff = False  # staff may edit PostHog's global themes
+
+    @property
+    def shell(self) -> PhTuiApp:
+        return cast("PhTuiApp", self.app)
+
+    # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Themes")
+        with Horizontal(id="themes-body"):
+            yield OptionList(id="theme-list")
+            with Vertical(id="theme-detail"):
+                yield Static("Loading themes…", id="palette-heading", markup=False)
+                yield SwatchGrid(id="swatches")
+                with TabbedContent(id="views", initial="preview"):
+                    with TabPane("Preview", id="preview"):
+                        yield Static("", id="chart-caption", markup=False)
+                        yield PaletteChart(id="chart")
+                    with TabPane("Analysis", id="analysis"):
+                        yield PaletteAnalysis(id="palette-analysis")
+        yield Static("", id="depth-note", markup=False)
         yield Footer()
+
+    def on_mount(self) -> None:
+        theme_list = self.query_one("#theme-list", OptionList)
+        theme_list.border_title = "Themes"
+        note = approximation_note(
+            depth_from_color_system(self.app.console.color_system), os.environ
+        )
+        depth = self.query_one("#depth-note", Static)
+        depth.update(note or "")
+        depth.display = note is not None
+        self._update_chart_title()
+        self.action_refresh()
+        self.load_user()
+        theme_list.focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < _WIDE_FROM, "-narrow")
+        self.query_one("#swatches", SwatchGrid).tall = self.size.height >= _TALL_SWATCHES_FROM
+
+    # ---- loading -------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.load_themes(self.selected.id if self.selected else None)
+
+    @work(exclusive=True, group="themes.load", exit_on_error=False)
+    async def load_themes(self, select_id: int | None = None) -> None:
+        client = self.shell.client
+        if client is None:
+            return
+        self.query_one("#theme-list", OptionList).loading = True
+        try:
+            themes = await client.list_themes()
+        finally:
+            self.query_one("#theme-list", OptionList).loading = False
+        self.show_themes(themes, select_id)
+
+    @work(exclusive=True, group="themes.user", exit_on_error=False)
+    async def load_user(self) -> None:
+        client = self.shell.client
+        if client is None:
+            return
+        try:
+            user = await client.get_current_user()
+        except PostHogError:
+            return  # not knowing makes global themes read-only, which is the safe default
+        self.is_staff = user.is_staff
+        self._show_selected()
+
+    def show_themes(self, themes: list[DataColorTheme], select_id: int | None = None) -> None:
+        """Fill the list (official themes first, as PostHog lists them) and keep the selection."""
+        self.themes = sorted(themes, key=lambda theme: not theme.is_global)
+        theme_list = self.query_one("#theme-list", OptionList)
+        theme_list.set_options(self._option(theme) for theme in self.themes)
+        own = sum(not theme.is_global for theme in self.themes)
+        theme_list.border_title = f"Themes ({len(self.themes)})"
+        theme_list.border_subtitle = f"{own} own · ★ {len(self.themes) - own} official"
+        index = next((i for i, t in enumerate(self.themes) if t.id == select_id), 0)
+        if self.themes:
+            theme_list.highlighted = index
+        self._show_selected()
+
+    @staticmethod
+    def _option(theme: DataColorTheme) -> Option:
+        prompt = Text(no_wrap=True, overflow="ellipsis")
+        if theme.is_global:
+            prompt.append("★ ", style="bold #e4a604")
+            prompt.append(printable(theme.name))
+        else:
+            prompt.append("  " + printable(theme.name))
+        return Option(prompt, id=str(theme.id))
+
+    # ---- the selected theme --------------------------------------------------------------
+    @property
+    def selected(self) -> DataColorTheme | None:
+        index = self.query_one("#theme-list", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.themes):
+            return None
+        return self.themes[index]
+
+    def can_edit(self, theme: DataColorTheme) -> bool:
+        return not theme.is_global or self.is_staff
+
+    @on(OptionList.OptionHighlighted, "#theme-list")
+    def _highlighted(self) -> None:
+        self._show_selected()
+
+    @on(OptionList.OptionSelected, "#theme-list")
+    def _selected(self) -> None:
+        theme = self.selected
+        if theme is not None and not self.can_edit(theme):
+            self.notify(
+                "Official themes can't be edited. Press d to duplicate it and edit the copy.",
+                markup=False,
+            )
+            return
+        if self.check_action("edit", ()):
+            self.action_edit()
+
+    def _show_selected(self) -> None:
+        theme = self.selected
+        heading = self.query_one("#palette-heading", Static)
+        swatches = self.query_one("#swatches", SwatchGrid)
+        chart = self.query_one("#chart", PaletteChart)
+        if theme is None:
+            heading.update("No themes." if not self.themes else "")
+            swatches.palette = ()
+            chart.palette = ()
+        else:
+            heading.update(self._heading(theme))
+            swatches.palette = tuple(theme.colors)
+            chart.palette = tuple(valid_colors(theme.colors))
+        self._update_chart_title()
+        self._update_analysis()
+        self.refresh_bindings()
+
+    def _heading(self, theme: DataColorTheme) -> Text:
+        text = Text()
+        text.append(printable(theme.name), style="bold")
+        text.append(f"  {len(theme.colors)} colours  ", style="dim")
+        if theme.is_global and not self.is_staff:
+            text.append("★ Official: read-only. d duplicates it to edit a copy.", style="#e4a604")
+        elif theme.is_global:
+            text.append("★ Official: you are staff, edits change it for everyone.", style="#e4a604")
+        elif self.shell.read_only:
+            text.append("read-only session", style="dim")
+        return text
+
+    def _update_chart_title(self) -> None:
+        chart = self.query_one("#chart", PaletteChart)
+        self.query_one("#chart-caption", Static).update(chart_caption(chart))
+
+    def _update_analysis(self) -> None:
+        if self.query_one("#views", TabbedContent).active != "analysis":
+            return  # analysed when the tab is opened: keeps selection fast
+        analysis = self.query_one("#palette-analysis", PaletteAnalysis)
+        theme = self.selected
+        if theme is None:
+            analysis.show(None)
+        else:
+            analysis.show(analyse_palette(cast("list[str]", theme.colors)))
+
+    @on(TabbedContent.TabActivated, "#views")
+    def _tab_activated(self) -> None:
+        self._update_analysis()
+
+    # ---- chart controls ------------------------------------------------------------------
+    def action_chart_kind(self) -> None:
+        chart = self.query_one("#chart", PaletteChart)
+        chart.kind = "line" if chart.kind == "bar" else "bar"
+        self._update_chart_title()
+
+    def action_background(self) -> None:
+        chart = self.query_one("#chart", PaletteChart)
+        chart.dark = not chart.dark
+        self._update_chart_title()
+
+    def action_series(self, offset: int) -> None:
+        chart = self.query_one("#chart", PaletteChart)
+        chart.series_count += offset
+        self._update_chart_title()
+
+    def action_view(self, tab: str) -> None:
+        self.query_one("#views", TabbedContent).active = tab
+
+    # ---- guards --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in _MUTATING and action != "copy":
+            return True
+        if action in _MUTATING and (self.shell.read_only or self.shell.client is None):
+            return None  # shown, but disabled: the header says READ-ONLY
+        theme = self.selected
+        if action in ("new", "import_palette"):
+            return True
+        if theme is None:
+            return None
+        if action in ("edit", "delete") and not self.can_edit(theme):
+            return None
+        return True
+
+    # ---- editing -------------------------------------------------------------------------
+    def _open_editor(self, state: ThemeEditorState, title: str) -> None:
+        def closed(saved: DataColorTheme | None) -> None:
+            if saved is not None:
+                self.notify(f"Saved “{printable(saved.name)}”.", markup=False)
+                self.load_themes(saved.id)
+
+        self.app.push_screen(ThemeEditorScreen(state, title=title), closed)
+
+    def action_new(self) -> None:
+        state = ThemeEditorState(name="", colors=list(default_palette(self.themes)))
+        self._open_editor(state, "Add theme (a copy of the default palette)")
+
+    def action_edit(self) -> None:
+        theme = self.selected
+        if theme is None:
+            return
+        state = ThemeEditorState(name=theme.name, colors=list(theme.colors), theme_id=theme.id)
+        self._open_editor(state, "Edit theme")
+
+    def action_duplicate(self) -> None:
+        theme = self.selected
+        if theme is None:
+            return
+        state = ThemeEditorState(name=f"{theme.name} (copy)"[:100], colors=list(theme.colors))
+        self._open_editor(state, f"Add theme (a copy of {printable(theme.name)})")
+
+    def action_import_palette(self) -> None:
+        def imported(colors: list[str] | None) -> None:
+            if colors:
+                self._open_editor(
+                    ThemeEditorState(name="", colors=list(colors)), "Add theme (imported)"
+                )
+
+        self.app.push_screen(PaletteImportScreen(), imported)
+
+    def action_delete(self) -> None:
+        theme = self.selected
+        if theme is None:
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.delete_theme(theme)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Delete theme",
+                f"Delete “{printable(theme.name)}”? PostHog deletes themes for good: "
+                "insights and dashboards using it fall back to the default theme.",
+            ),
+            answered,
+        )
+
+    @work(exclusive=True, group="themes.delete", exit_on_error=False)
+    async def delete_theme(self, theme: DataColorTheme) -> None:
+        client = self.shell.client
+        if client is None:
+            return
+        await client.delete_theme(theme.id)
+        self.notify(f"Deleted “{printable(theme.name)}”.", markup=False)
+        self.load_themes()
+
+    # ---- copy out ------------------------------------------------------------------------
+    def action_copy(self, as_json: bool) -> None:
+        theme = self.selected
+        if theme is None:
+            return
+        colors = [c for c in valid_colors(theme.colors) if c is not None]
+        fmt = PaletteFormat.JSON if as_json else PaletteFormat.HEX_LIST
+        text = format_palette(colors, fmt)
+        if not fits_osc52(text):
+            self.notify("Palette too large for the terminal clipboard.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        skipped = len(theme.colors) - len(colors)
+        message = f"Copied {len(colors)} colours as {fmt.value} (OSC 52)."
+        if skipped:
+            message += f" {skipped} entries that are not colours were left out."
+        hint = clipboard_hint(os.environ)
+        if hint:
+            message += f" {hint}."
+        self.notify(message, markup=False)

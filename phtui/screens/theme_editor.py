@@ -1,0 +1,358 @@
+"""The theme editor: name, colours (add, duplicate, remove, reorder, hex edit), live preview.
+
+All edits go through ``ThemeEditorState`` (undo/redo, validation, PATCH payload); this screen
+mirrors it. Focus moves between the name field, the colour list and the hex field (tab). The
+list takes single keys for colour operations; ctrl keys work from anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from phtui.api.errors import PostHogError
+from phtui.api.models import DataColorTheme
+from phtui.core.colordepth import approximation_note, depth_from_color_system
+from phtui.core.palette import analyse_palette, token_name
+from phtui.screens.confirm import ConfirmScreen
+from phtui.screens.palette_import import PaletteImportScreen
+from phtui.screens.theme_editor_state import InvalidDraftError, ThemeEditorState
+from phtui.widgets.palette_analysis import analysis_summary
+from phtui.widgets.palette_chart import PaletteChart, chart_caption
+from phtui.widgets.swatches import chip, printable
+
+if TYPE_CHECKING:
+    from phtui.app import PhTuiApp
+
+__all__ = ["ColourList", "ThemeEditorScreen"]
+
+
+class ColourList(OptionList):
+    """The palette, one row per colour; single keys act on the highlighted colour."""
+
+    BINDINGS = [
+        Binding("a", "screen.add_color", "Add", id="editor.add_color"),
+        Binding("d", "screen.duplicate_color", "Duplicate", id="editor.duplicate_color"),
+        Binding("x,delete", "screen.remove_color", "Remove", id="editor.remove_color"),
+        Binding("shift+up,K", "screen.move_color(-1)", "Move up", id="editor.move_up"),
+        Binding("shift+down,J", "screen.move_color(1)", "Move down", id="editor.move_down"),
+        Binding("i", "screen.import_palette", "Import", id="editor.import"),
+        Binding("plus,equals_sign", "screen.series(1)", "+series", id="editor.more_series"),
+        Binding("minus", "screen.series(-1)", "-series", id="editor.fewer_series", show=False),
+    ]
+
+
+class ThemeEditorScreen(Screen[DataColorTheme | None]):
+    """Edits one theme; dismisses with the saved theme, or None when closed without saving."""
+
+    CSS_PATH = "../styles/themes.tcss"
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="editor.save"),
+        Binding("escape", "close", "Close", id="editor.close"),
+        Binding("ctrl+z", "undo", "Undo", id="editor.undo"),
+        Binding("ctrl+y", "redo", "Redo", id="editor.redo"),
+        Binding("up", "step(-1)", "Previous colour", id="editor.previous", show=False),
+        Binding("down", "step(1)", "Next colour", id="editor.next", show=False),
+        Binding("ctrl+t", "chart_kind", "Bar/line", id="editor.chart_kind"),
+        Binding("ctrl+b", "background", "Dark/light", id="editor.background"),
+    ]
+
+    def __init__(self, state: ThemeEditorState, *, title: str) -> None:
+        super().__init__()
+        self.state = state
+        self._title = title
+        self._edited_row: int | None = None  # the row typed into since the cursor arrived
+
+    @property
+    def shell(self) -> PhTuiApp:
+        return cast("PhTuiApp", self.app)
+
+    # ---- layout --------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="editor-body"):
+            with Vertical(id="editor-left"):
+                yield Input(
+                    self.state.name, placeholder="My custom theme", id="name", max_length=200
+                )
+                yield ColourList(id="colors")
+                yield Input(id="hex", placeholder="#1d4aff, rgb(29, 74, 255) or a CSS name")
+                yield Static("", id="hex-error", markup=False)
+            with Vertical(id="editor-right"):
+                yield Static("", id="editor-caption", markup=False)
+                yield PaletteChart(self.state.preview_colors(), id="editor-chart")
+                yield Static("", id="editor-summary", markup=False)
+        yield Static("", id="editor-status", markup=False)
+        yield Static("", id="depth-note", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self._title
+        self.query_one("#name", Input).border_title = "Name"
+        self.query_one("#colors", ColourList).border_title = "Colours"
+        note = approximation_note(
+            depth_from_color_system(self.app.console.color_system), os.environ
+        )
+        depth = self.query_one("#depth-note", Static)
+        depth.update(note or "")
+        depth.display = note is not None
+        self._sync()
+        target = "#name" if self.state.is_new else "#hex"
+        self.query_one(target, Input).focus()
+
+    # ---- mirroring the state -------------------------------------------------------------
+    def _sync(self) -> None:
+        """Make every widget show the state (after undo, redo or a structural edit)."""
+        name = self.query_one("#name", Input)
+        if name.value != self.state.name:
+            name.value = self.state.name
+        colour_list = self.query_one("#colors", ColourList)
+        colour_list.set_options(self._option(i) for i in range(len(self.state.colors)))
+        if self.state.colors:
+            colour_list.highlighted = self.state.cursor
+        self._sync_hex_field()
+        self._refresh_preview()
+
+    def _sync_hex_field(self) -> None:
+        hex_input = self.query_one("#hex", Input)
+        hex_input.disabled = not self.state.colors
+        text = self.state.colors[self.state.cursor] if self.state.colors else ""
+        if hex_input.value != text:
+            hex_input.value = text
+        hex_input.border_title = (
+            token_name(self.state.cursor) if self.state.colors else "No colours: press a to add"
+        )
+
+    def _option(self, index: int) -> Option:
+        text = self.state.colors[index]
+        error = self.state.color_error(index)
+        preview = self.state.preview_colors()[index]
+        prompt = Text()
+        prompt.append_text(chip(preview, 4))
+        prompt.append(f" {token_name(index):<10}")
+        if error is None:
+            prompt.append(preview or "")
+        else:
+            prompt.append(f"⚠ {printable(text)}", style="bold #ff6b6b")
+        return Option(prompt)
+
+    def _refresh_preview(self) -> None:
+        """Chart, inline error, analysis summary and status: everything a keystroke changes."""
+        preview = self.state.preview_colors()
+        self.query_one("#editor-chart", PaletteChart).palette = tuple(preview)
+        self._update_caption()
+        error = self.state.color_error(self.state.cursor) if self.state.colors else None
+        self.query_one("#hex-error", Static).update(error or "")
+        valid = [c for c in preview if c is not None]
+        summary = analysis_summary(analyse_palette(valid)) if valid else Text("")
+        self.query_one("#editor-summary", Static).update(summary)
+        self._update_status()
+
+    def _update_status(self, message: str | None = None) -> None:
+        parts = []
+        if message:
+            parts.append(message)
+        elif name_error := self.state.name_error():
+            parts.append(f"Name: {name_error}")
+        else:
+            bad = len(self.state.color_errors())
+            if bad:
+                parts.append(f"{bad} colour(s) to fix before saving")
+        changed = sorted(self.state.changed_fields())
+        if self.state.is_new:
+            parts.append("new theme, not saved")
+        elif changed:
+            parts.append("unsaved: " + ", ".join(changed))
+        else:
+            parts.append("saved")
+        self.query_one("#editor-status", Static).update(" · ".join(parts))
+        self.refresh_bindings()
+
+    def _update_row(self, index: int) -> None:
+        colour_list = self.query_one("#colors", ColourList)
+        colour_list.replace_option_prompt_at_index(index, self._option(index).prompt)
+
+    # ---- events from the fields ----------------------------------------------------------
+    @on(Input.Changed, "#name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        if event.value != self.state.name:
+            self.state.rename(event.value)
+            self._update_status()
+
+    @on(Input.Changed, "#hex")
+    def _hex_changed(self, event: Input.Changed) -> None:
+        if not self.state.colors or event.value == self.state.colors[self.state.cursor]:
+            return
+        self.state.set_color(self.state.cursor, event.value)
+        self._edited_row = self.state.cursor
+        self._update_row(self.state.cursor)
+        self._refresh_preview()
+
+    @on(Input.Submitted, "#hex")
+    def _hex_submitted(self) -> None:
+        self._finish_row()
+
+    @on(OptionList.OptionHighlighted, "#colors")
+    def _row_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != self.state.cursor:
+            self._select(event.option_index)
+
+    @on(OptionList.OptionSelected, "#colors")
+    def _row_selected(self) -> None:
+        self.query_one("#hex", Input).focus()
+
+    def _finish_row(self) -> None:
+        """Normalise the row the user typed into (``#ABC`` -> ``#aabbcc``), once they leave it."""
+        row = self._edited_row
+        self._edited_row = None
+        if row is None or row >= len(self.state.colors):
+            return
+        self.state.normalise(row)
+        self._update_row(row)
+        if row == self.state.cursor:
+            self._sync_hex_field()
+        self._refresh_preview()
+
+    def _select(self, index: int) -> None:
+        self._finish_row()
+        self.state.select(index)
+        self.query_one("#colors", ColourList).highlighted = self.state.cursor
+        self._sync_hex_field()
+        self._refresh_preview()
+
+    # ---- actions -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return None if self.shell.read_only else True
+        if action == "undo":
+            return True if self.state.can_undo else None
+        if action == "redo":
+            return True if self.state.can_redo else None
+        if action in ("duplicate_color", "remove_color", "move_color"):
+            return True if self.state.colors else None
+        return True
+
+    def action_step(self, offset: int) -> None:
+        if self.state.colors:
+            self._select(max(0, min(len(self.state.colors) - 1, self.state.cursor + offset)))
+
+    def _structural(self) -> None:
+        self._edited_row = None
+        self._sync()
+
+    def action_add_color(self) -> None:
+        self._finish_row()
+        self.state.add_color()
+        self._structural()
+
+    def action_duplicate_color(self) -> None:
+        self._finish_row()
+        self.state.duplicate_color(self.state.cursor)
+        self._structural()
+
+    def action_remove_color(self) -> None:
+        self._finish_row()
+        self.state.remove_color(self.state.cursor)
+        self._structural()
+
+    def action_move_color(self, offset: int) -> None:
+        self._finish_row()
+        if self.state.move_color(self.state.cursor, offset):
+            self._structural()
+
+    def action_undo(self) -> None:
+        self._edited_row = None
+        if self.state.undo():
+            self._sync()
+
+    def action_redo(self) -> None:
+        self._edited_row = None
+        if self.state.redo():
+            self._sync()
+
+    def action_chart_kind(self) -> None:
+        chart = self.query_one("#editor-chart", PaletteChart)
+        chart.kind = "line" if chart.kind == "bar" else "bar"
+        self._update_caption()
+
+    def action_background(self) -> None:
+        chart = self.query_one("#editor-chart", PaletteChart)
+        chart.dark = not chart.dark
+        self._update_caption()
+
+    def action_series(self, offset: int) -> None:
+        chart = self.query_one("#editor-chart", PaletteChart)
+        chart.series_count += offset
+        self._update_caption()
+
+    def _update_caption(self) -> None:
+        chart = self.query_one("#editor-chart", PaletteChart)
+        self.query_one("#editor-caption", Static).update(chart_caption(chart))
+
+    def action_import_palette(self) -> None:
+        def imported(colors: list[str] | None) -> None:
+            if colors:
+                self._finish_row()
+                self.state.replace_colors(colors)
+                self._structural()
+                self.notify(f"Imported {len(colors)} colours (ctrl+z undoes it).")
+
+        self.app.push_screen(PaletteImportScreen(), imported)
+
+    def action_close(self) -> None:
+        self._finish_row()
+        if not self.state.is_dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        what = "this new theme" if self.state.is_new else "your changes"
+        self.app.push_screen(
+            ConfirmScreen("Unsaved changes", f"Discard {what}?", confirm_label="Discard"),
+            answered,
+        )
+
+    def action_save(self) -> None:
+        self._finish_row()
+        try:
+            payload = self.state.payload()
+        except InvalidDraftError as error:
+            self._update_status("Cannot save: " + "; ".join(error.problems))
+            return
+        if not payload:
+            self._update_status("Nothing to save")
+            return
+        self._update_status("Saving…")
+        self.save_theme(payload)
+
+    @work(exclusive=True, group="editor.save", exit_on_error=False)
+    async def save_theme(self, payload: dict[str, Any]) -> None:
+        client = self.shell.client
+        if client is None:
+            self._update_status("Not connected: your edit is kept")
+            return
+        try:
+            if self.state.theme_id is None:
+                theme = await client.create_theme(payload["name"], payload["colors"])
+            else:
+                theme = await client.update_theme(self.state.theme_id, **payload)
+        except PostHogError as error:
+            # Keep every edit; say what PostHog said, in its words.
+            self._update_status(f"Not saved: {printable(str(error))}")
+            self.shell.show_error(error, action="Saving theme")
+            return
+        self.state.mark_saved(theme.id, theme.name, theme.colors)
+        self.dismiss(theme)

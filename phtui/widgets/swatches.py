@@ -1,0 +1,124 @@
+"""Large colour swatches: each shows its ``preset-N`` token and hex in a WCAG-chosen text colour.
+
+The text colour is whichever of black and white has the higher WCAG contrast on the swatch
+(``core.palette.best_text_color``); Textual's ``get_contrast_text`` is not a WCAG measure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from phtui.core.palette import ColorParseError, best_text_color, parse_color, token_name
+
+__all__ = ["SWATCH_MIN_WIDTH", "SwatchGrid", "chip", "printable", "swatch_style"]
+
+# "preset-15" plus a space each side.
+SWATCH_MIN_WIDTH = 11
+_INVALID = Style(color="#e0e0e0", bgcolor="#5a1e1e")
+
+
+def printable(text: str) -> str:
+    """Server text made safe to draw: control characters become ``\\xNN`` escapes."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
+@lru_cache(maxsize=1024)
+def swatch_style(color: str) -> Style:
+    """Background ``color`` with the text colour that passes WCAG best on it."""
+    return Style(color=best_text_color(color), bgcolor=color)
+
+
+def chip(color: str | None, width: int = 2) -> Text:
+    """A small solid block of ``color`` (a hatched block when it is not a colour)."""
+    if color is None:
+        return Text("░" * width, style="#808080")
+    return Text(" " * width, style=Style(bgcolor=color))
+
+
+def _normalised(entry: object) -> str | None:
+    try:
+        return parse_color(entry) if isinstance(entry, str) else None
+    except ColorParseError:
+        return None
+
+
+class SwatchGrid(Widget):
+    """Swatches laid out in as many columns as fit, rows as needed (height follows content).
+
+    ``colors`` holds the palette as stored: entries that are not colours (the server accepts any
+    JSON) are shown as a red "invalid" swatch with the raw text.
+    """
+
+    DEFAULT_CSS = """
+    SwatchGrid { height: auto; }
+    """
+
+    palette: reactive[tuple[object, ...]] = reactive(tuple, layout=True)
+    tall: reactive[bool] = reactive(True, layout=True)
+
+    def __init__(
+        self,
+        colors: Sequence[object] = (),
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.set_reactive(SwatchGrid.palette, tuple(colors))
+
+    @property
+    def swatch_height(self) -> int:
+        return 3 if self.tall else 2
+
+    def columns_for(self, width: int) -> int:
+        return max(1, width // SWATCH_MIN_WIDTH)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self.palette:
+            return 1
+        return math.ceil(len(self.palette) / self.columns_for(width)) * self.swatch_height
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if not self.palette:
+            return Strip([Segment("No colours."[:width].ljust(width), base)], width)
+        columns = self.columns_for(width)
+        cell = width // columns
+        row, line = divmod(y, self.swatch_height)
+        segments = []
+        for column in range(columns):
+            index = row * columns + column
+            if index >= len(self.palette):
+                break
+            segments.extend(self._cell(index, line, cell - 1))
+            segments.append(Segment(" ", base))
+        used = sum(segment.cell_length for segment in segments)
+        segments.append(Segment(" " * max(0, width - used), base))
+        return Strip(segments, width).crop(0, width)
+
+    def _cell(self, index: int, line: int, width: int) -> list[Segment]:
+        entry = self.palette[index]
+        color = _normalised(entry)
+        style = swatch_style(color) if color else _INVALID
+        shown = color if color else printable(str(entry))
+        # Tall swatches keep a blank first line so the text sits low, like a paint chip.
+        texts = (token_name(index), shown) if not self.tall else ("", token_name(index), shown)
+        text = texts[line] if line < len(texts) else ""
+        if len(text) > width:
+            text = text[: max(0, width - 1)] + "…"
+        return [Segment(text.center(width), style)]
