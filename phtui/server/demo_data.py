@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -200,33 +201,71 @@ TRICKY_CASES: list[tuple[str, Any, str]] = [
 ]
 
 
-def _dataset(
-    store: Store,
-    rng: random.Random,
-    *,
-    team_id: int,
-    user_id: int,
-    created_at: datetime,
-    name: str,
-    description: str | None,
-    metadata: Any,
-    deleted: bool | None = False,
-) -> str:
-    dataset_id = uuid7(created_at, rng)
-    store.insert_dataset(
-        {
-            "id": dataset_id,
-            "team_id": team_id,
-            "name": name,
-            "description": description,
-            "metadata": to_json(metadata),
-            "created_at": format_datetime(created_at),
-            "updated_at": format_datetime(created_at + timedelta(days=2, seconds=417)),
-            "deleted": None if deleted is None else int(deleted),
-            "created_by": user_id,
-        }
-    )
-    return dataset_id
+@dataclass(frozen=True)
+class _Writer:
+    """Writes one team's demo rows with one seeded generator."""
+
+    store: Store
+    rng: random.Random
+    team_id: int
+    user_id: int
+
+    def dataset(
+        self,
+        *,
+        created_at: datetime,
+        name: str,
+        description: str | None,
+        metadata: Any,
+        deleted: bool | None = False,
+    ) -> str:
+        dataset_id = uuid7(created_at, self.rng)
+        self.store.insert_dataset(
+            {
+                "id": dataset_id,
+                "team_id": self.team_id,
+                "name": name,
+                "description": description,
+                "metadata": to_json(metadata),
+                "created_at": format_datetime(created_at),
+                "updated_at": format_datetime(created_at + timedelta(days=2, seconds=417)),
+                "deleted": None if deleted is None else int(deleted),
+                "created_by": self.user_id,
+            }
+        )
+        return dataset_id
+
+    def items(
+        self,
+        dataset_id: str,
+        items: Iterator[dict[str, Any]],
+        *,
+        start: datetime,
+        step_seconds: int,
+    ) -> None:
+        rows = []
+        for index, item in enumerate(items):
+            jitter = self.rng.randint(0, 999999)
+            created = start + timedelta(seconds=index * step_seconds, microseconds=jitter)
+            trace_id = item.get("ref_trace_id")
+            traced_at = format_datetime(created - timedelta(hours=3)) if trace_id else None
+            rows.append(
+                item_row(
+                    item_id=uuid7(created, self.rng),
+                    team_id=self.team_id,
+                    dataset_id=dataset_id,
+                    created_at=format_datetime(created),
+                    created_by=self.user_id,
+                    input=item.get("input"),
+                    output=item.get("output"),
+                    metadata=item.get("metadata"),
+                    ref_trace_id=trace_id,
+                    ref_timestamp=traced_at,
+                    ref_source_id=item.get("ref_source_id"),
+                    deleted=item.get("deleted", False),
+                )
+            )
+        self.store.insert_items(rows)
 
 
 def _hex(rng: random.Random, length: int) -> str:
@@ -302,45 +341,8 @@ def _tricky_items() -> Iterator[dict[str, Any]]:
         }
 
 
-def _insert_items(
-    store: Store,
-    rng: random.Random,
-    items: Iterator[dict[str, Any]],
-    *,
-    dataset_id: str,
-    team_id: int,
-    user_id: int,
-    start: datetime,
-    step_seconds: int,
-) -> None:
-    rows = []
-    for index, item in enumerate(items):
-        created = start + timedelta(
-            seconds=index * step_seconds, microseconds=rng.randint(0, 999999)
-        )
-        trace_id = item.get("ref_trace_id")
-        rows.append(
-            item_row(
-                item_id=uuid7(created, rng),
-                team_id=team_id,
-                dataset_id=dataset_id,
-                created_at=format_datetime(created),
-                created_by=user_id,
-                input=item.get("input"),
-                output=item.get("output"),
-                metadata=item.get("metadata"),
-                ref_trace_id=trace_id,
-                ref_timestamp=format_datetime(created - timedelta(hours=3)) if trace_id else None,
-                ref_source_id=item.get("ref_source_id"),
-                deleted=item.get("deleted", False),
-            )
-        )
-    store.insert_items(rows)
-
-
 def own_rows(store: Store, *, team_id: int, user_id: int) -> None:
     """The demo user's themes and datasets."""
-    rng = random.Random(20250310)
     base = datetime(2025, 3, 10, 14, 2, 11, 481203, tzinfo=UTC)
     for offset, (name, colors) in enumerate(OWN_THEMES):
         store.insert_theme(
@@ -350,78 +352,46 @@ def own_rows(store: Store, *, team_id: int, user_id: int) -> None:
             created_at=format_datetime(base + timedelta(hours=offset * 5, seconds=offset * 37)),
             created_by=user_id,
         )
-    common = {"store": store, "team_id": team_id, "user_id": user_id}
-    support = _dataset(
-        rng=rng,
+    rng = random.Random(20250310)
+    writer = _Writer(store, rng, team_id, user_id)
+    support = writer.dataset(
         created_at=base,
         name="Support QA golden set",
         description="Hand-picked customer-support conversations with reference answers.",
         metadata={"owner": "ml-team", "task": "support", "version": 3},
-        **common,  # type: ignore[arg-type]
     )
-    _insert_items(
-        rng=rng,
-        items=_support_items(rng, 1200),
-        dataset_id=support,
-        start=base + timedelta(minutes=5),
-        step_seconds=47,
-        **common,  # type: ignore[arg-type]
-    )
-    rag = _dataset(
-        rng=rng,
+    support_items = list(_support_items(rng, 1200))
+    support_items[17]["deleted"] = True  # a soft-deleted item: hidden, still patchable
+    writer.items(support, iter(support_items), start=base + timedelta(minutes=5), step_seconds=47)
+    rag = writer.dataset(
         created_at=base + timedelta(days=3),
         name="RAG answer faithfulness",
         description="Answers from the help-centre bot, labelled faithful or hallucinated.",
         metadata={"owner": "search-team", "task": "rag", "judge": "gpt-4o-2024-08-06"},
-        **common,  # type: ignore[arg-type]
     )
-    _insert_items(
-        rng=rng,
-        items=_rag_items(rng, 80),
-        dataset_id=rag,
-        start=base + timedelta(days=3, minutes=2),
-        step_seconds=311,
-        **common,  # type: ignore[arg-type]
+    writer.items(
+        rag, _rag_items(rng, 80), start=base + timedelta(days=3, minutes=2), step_seconds=311
     )
-    tools = _dataset(
-        rng=rng,
+    tools = writer.dataset(
         created_at=base + timedelta(days=6),
         name="Tool-calling regression suite",
         description=None,
         metadata={"tags": ["regression", "tools"]},
-        **common,  # type: ignore[arg-type]
     )
-    _insert_items(
-        rng=rng,
-        items=_tricky_items(),
-        dataset_id=tools,
-        start=base + timedelta(days=6, minutes=1),
-        step_seconds=90,
-        **common,  # type: ignore[arg-type]
-    )
+    writer.items(tools, _tricky_items(), start=base + timedelta(days=6, minutes=1), step_seconds=90)
     # A soft-deleted dataset: hidden from lists, still there for PATCH-to-restore.
-    old = _dataset(
-        rng=rng,
+    old = writer.dataset(
         created_at=base - timedelta(days=20),
         name="Prompt experiments (old)",
         description="Superseded by the golden set.",
         metadata=None,
         deleted=True,
-        **common,  # type: ignore[arg-type]
     )
-    _insert_items(
-        rng=rng,
-        items=_support_items(rng, 5),
-        dataset_id=old,
-        start=base - timedelta(days=20),
-        step_seconds=60,
-        **common,  # type: ignore[arg-type]
-    )
+    writer.items(old, _support_items(rng, 5), start=base - timedelta(days=20), step_seconds=60)
 
 
 def other_team_rows(store: Store, *, team_id: int, user_id: int) -> None:
     """Rows in another organization's team: never visible to the seeded user."""
-    rng = random.Random(2)
     created = datetime(2025, 2, 14, 16, 30, 0, 250000, tzinfo=UTC)
     store.insert_theme(
         team_id=team_id,
@@ -430,23 +400,12 @@ def other_team_rows(store: Store, *, team_id: int, user_id: int) -> None:
         created_at=format_datetime(created),
         created_by=user_id,
     )
-    dataset_id = _dataset(
-        store,
-        rng,
-        team_id=team_id,
-        user_id=user_id,
+    rng = random.Random(2)
+    writer = _Writer(store, rng, team_id, user_id)
+    dataset_id = writer.dataset(
         created_at=created,
         name="Globex private set",
         description="Belongs to another organization.",
         metadata={"owner": "globex"},
     )
-    _insert_items(
-        store,
-        rng,
-        _support_items(rng, 2),
-        dataset_id=dataset_id,
-        team_id=team_id,
-        user_id=user_id,
-        start=created,
-        step_seconds=60,
-    )
+    writer.items(dataset_id, _support_items(rng, 2), start=created, step_seconds=60)

@@ -328,9 +328,12 @@ class Store:
             params.append(dataset_id)
         with self._lock:
             count = self._cached_count(f"SELECT count(*) FROM dataset_items WHERE {where}", params)
+            # Skip `offset` rows inside the covering page index, then read only the page.
             rows = self._conn.execute(
-                f"SELECT {ITEM_COLUMNS} FROM dataset_items WHERE {where}"
-                " ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+                f"SELECT {ITEM_COLUMNS} FROM dataset_items WHERE rowid IN"
+                f" (SELECT rowid FROM dataset_items WHERE {where}"
+                "  ORDER BY created_at DESC, id LIMIT ? OFFSET ?)"
+                " ORDER BY created_at DESC, id",
                 [*params, limit, offset],
             ).fetchall()
         return count, rows
