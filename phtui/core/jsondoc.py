@@ -138,9 +138,10 @@ def changed_fields(original: Mapping[str, Any], edited: Mapping[str, Any]) -> di
 
 
 ELLIPSIS = "…"
-# Characters that would break a one-line cell or move the cursor: C0/C1 controls, line and
-# paragraph separators, format characters (bidi overrides, zero-width joiners) and surrogates.
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# Characters that could break a one-line cell, move the cursor or have no known width: C0/C1
+# controls, line and paragraph separators, format characters (bidi overrides, zero-width
+# joiners), surrogates, private-use and unassigned code points.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def one_line_preview(value: Any, width: int) -> str:
@@ -164,7 +165,8 @@ def _fit(text: str, width: int) -> str:
     cut: int | None = None  # pieces kept when an ellipsis is needed
     for char in text:
         if unicodedata.category(char) in _UNSAFE_CATEGORIES:
-            piece, size = f"\\u{ord(char):04x}", 6
+            piece = _json_escape(char)
+            size = len(piece)
         else:
             piece, size = char, get_character_cell_size(char)
         if cut is None and used + size > width - 1:
@@ -174,6 +176,15 @@ def _fit(text: str, width: int) -> str:
             return "".join(pieces[:cut]) + ELLIPSIS
         pieces.append(piece)
     return "".join(pieces)
+
+
+def _json_escape(char: str) -> str:
+    """``\\uXXXX``, as a UTF-16 surrogate pair beyond the BMP (as JSON spells it)."""
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def byte_size(text: str) -> int:

@@ -1,0 +1,278 @@
+"""Tests of phtui.core.jsondoc: error locations, formatting, field diffs and one-line previews."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from phtui.core.jsondoc import (
+    EMPTY_MESSAGE,
+    JsonDocError,
+    JsonError,
+    byte_size,
+    canonical,
+    changed_fields,
+    check_json,
+    format_text,
+    one_line_preview,
+    parse_json,
+    pretty,
+)
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+# --- parse_json / check_json ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ['{"a": [1, 2.5, true, null, "x"]}', "null", "0", '"text"', "[]", "  {}\n"]
+)
+def test_parse_json_reads_valid_documents(text: str) -> None:
+    assert parse_json(text) == json.loads(text)
+    assert check_json(text) is None
+
+
+def test_error_names_the_problem_line_and_column() -> None:
+    text = '{\n  "a": 1,\n  "b": 2\n  "c": 3\n}'
+    with pytest.raises(JsonDocError) as caught:
+        parse_json(text)
+    assert caught.value.error == JsonError("Expecting ',' delimiter", 4, 3)
+    assert str(caught.value) == "Expecting ',' delimiter at line 4, column 3"
+    assert check_json(text) == caught.value.error
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("{", 1, 2),
+        ('{"a": }', 1, 7),
+        ("[1, 2,]", 1, 7),
+        ('{"a": 1}\nextra', 2, 1),
+        ("{'a': 1}", 1, 2),
+        ('"unterminated', 1, 1),
+        ('[\n  "tab\there"\n]', 2, 7),
+    ],
+)
+def test_error_locations(text: str, line: int, column: int) -> None:
+    error = check_json(text)
+    assert error is not None
+    assert (error.line, error.column) == (line, column)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t \n"])
+def test_empty_text_is_an_error_with_a_hint(text: str) -> None:
+    with pytest.raises(JsonDocError) as caught:
+        parse_json(text)
+    assert str(caught.value) == EMPTY_MESSAGE == "Empty: enter JSON such as {} or null"
+    assert caught.value.error == JsonError(EMPTY_MESSAGE, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "line", "column"),
+    [
+        ("NaN", "NaN", 1, 1),
+        ('{"x": [1,\n  Infinity]}', "Infinity", 2, 3),
+        ('{"NaN": "Infinity", "y": -Infinity}', "-Infinity", 1, 26),
+        ('["a \\" NaN", NaN]', "NaN", 1, 14),
+    ],
+)
+def test_non_standard_constants_are_rejected_where_they_are(
+    text: str, name: str, line: int, column: int
+) -> None:
+    error = check_json(text)
+    assert error == JsonError(f"{name} is not valid JSON: use null or a number", line, column)
+
+
+def test_deep_nesting_is_an_error_not_a_crash() -> None:
+    error = check_json("[" * 200_000 + "]" * 200_000)
+    assert error is not None
+    assert "Nested too deeply" in error.message
+
+
+def test_json_doc_error_is_a_value_error() -> None:
+    assert issubclass(JsonDocError, ValueError)
+
+
+@given(json_values)
+def test_parse_json_reads_whatever_pretty_writes(value: Any) -> None:
+    assert parse_json(pretty(value)) == value
+
+
+# --- pretty / format_text ------------------------------------------------------------------------
+
+
+def test_pretty_indents_by_two_keeps_key_order_and_unicode() -> None:
+    value = {"z": 1, "a": ["é", "日本"], "m": {}}
+    assert pretty(value) == '{\n  "z": 1,\n  "a": [\n    "é",\n    "日本"\n  ],\n  "m": {}\n}'
+
+
+def test_format_text_reformats_and_reports_errors() -> None:
+    assert format_text('{"b":1,"a":[true]}') == '{\n  "b": 1,\n  "a": [\n    true\n  ]\n}'
+    with pytest.raises(JsonDocError):
+        format_text("{")
+
+
+@given(json_values)
+def test_format_text_is_idempotent(value: Any) -> None:
+    once = format_text(json.dumps(value))
+    assert format_text(once) == once
+
+
+def test_pretty_refuses_nan() -> None:
+    with pytest.raises(ValueError):
+        pretty(float("nan"))
+
+
+# --- changed_fields ------------------------------------------------------------------------------
+
+
+def test_changed_fields_keeps_only_differences() -> None:
+    original = {"input": {"q": "hi"}, "output": "a", "metadata": None}
+    edited = {"input": {"q": "hi"}, "output": "b", "metadata": None}
+    assert changed_fields(original, edited) == {"output": "b"}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(1, 1.0), (1, True), (0, False), (None, False), ("1", 1), ([1], [1.0]), ({}, []), ("", None)],
+)
+def test_json_types_are_not_conflated(before: Any, after: Any) -> None:
+    assert changed_fields({"x": before}, {"x": after}) == {"x": after}
+
+
+def test_object_key_order_is_not_a_change() -> None:
+    assert changed_fields({"m": {"a": 1, "b": 2}}, {"m": {"b": 2, "a": 1}}) == {}
+
+
+def test_new_keys_are_changes_and_removed_keys_are_not() -> None:
+    assert changed_fields({"a": 1, "gone": 2}, {"a": 1, "new": None}) == {"new": None}
+
+
+def test_non_json_values_are_refused_clearly() -> None:
+    with pytest.raises(TypeError):
+        changed_fields({"a": 1}, {"a": {1, 2}})
+
+
+@given(st.dictionaries(st.text(max_size=5), json_values, max_size=5))
+def test_nothing_changed_means_an_empty_diff(fields: dict[str, Any]) -> None:
+    assert changed_fields(fields, json.loads(json.dumps(fields))) == {}
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcde"), json_values, max_size=5),
+    st.dictionaries(st.sampled_from("abcde"), json_values, max_size=5),
+)
+def test_applying_the_diff_gives_the_edit(original: dict[str, Any], edited: dict[str, Any]) -> None:
+    diff = changed_fields(original, edited)
+    assert set(diff) <= set(edited)
+    patched = {**original, **diff}
+    for key, value in edited.items():
+        assert canonical(patched[key]) == canonical(value)
+    for key in diff:
+        assert key not in original or canonical(original[key]) != canonical(edited[key])
+
+
+# --- one_line_preview ----------------------------------------------------------------------------
+
+
+def test_preview_is_compact_json() -> None:
+    assert one_line_preview({"q": "hi", "n": [1, 2]}, 80) == '{"q": "hi", "n": [1, 2]}'
+    assert one_line_preview("text", 80) == '"text"'
+    assert one_line_preview(None, 80) == "null"
+
+
+def test_preview_escapes_newlines_and_control_characters() -> None:
+    value = "a\nb\rc\td\x00e\x1bf\x7fg\u2028h\u2029i\u202ej\u0085k\ue000l"
+    preview = one_line_preview(value, 200)
+    assert preview == (
+        '"a\\nb\\rc\\td\\u0000e\\u001bf\\u007fg\\u2028h\\u2029i\\u202ej\\u0085k\\ue000l"'
+    )
+
+
+def test_preview_truncates_with_an_ellipsis() -> None:
+    assert one_line_preview("abcdefghij", 8) == '"abcdef…'
+    assert one_line_preview("abcdef", 8) == '"abcdef"'
+    assert one_line_preview("abcdefg", 8) == '"abcdef…'
+    assert one_line_preview([1], 1) == "…"
+    assert one_line_preview([1], 0) == ""
+    assert one_line_preview([1], -3) == ""
+
+
+def test_preview_counts_wide_characters_as_two_cells() -> None:
+    assert one_line_preview("日本語", 8) == '"日本語"'
+    assert one_line_preview("日本語", 7) == '"日本…'
+    assert one_line_preview("日本語", 6) == '"日本…'
+    assert cell_len(one_line_preview("日本語", 6)) == 6
+
+
+def test_preview_shows_non_json_values_as_text() -> None:
+    from datetime import UTC, datetime
+
+    moment = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert one_line_preview({"at": moment}, 80) == '{"at": "2025-01-02 03:04:05+00:00"}'
+
+
+def test_preview_of_a_megabyte_is_quick() -> None:
+    import time
+
+    value = {"text": "x" * 1_000_000, "more": ["y\n" * 1000]}
+    start = time.perf_counter()
+    preview = one_line_preview(value, 60)
+    assert time.perf_counter() - start < 0.1
+    assert preview.startswith('{"text": "xxx') and preview.endswith("…")
+
+
+any_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(any_values, st.integers(min_value=-2, max_value=120))
+def test_preview_is_one_line_within_the_width(value: Any, width: int) -> None:
+    preview = one_line_preview(value, width)
+    assert cell_len(preview) <= max(width, 0)
+    assert len(preview.splitlines()) <= 1
+    assert all(ch.isprintable() or unicodedata.category(ch) == "Zs" for ch in preview)
+
+
+@given(json_values, st.integers(min_value=1, max_value=120))
+def test_preview_is_the_whole_value_or_a_prefix_with_an_ellipsis(value: Any, width: int) -> None:
+    full = one_line_preview(value, 1_000_000)
+    preview = one_line_preview(value, width)
+    if preview != full:
+        assert preview.endswith("…")
+        assert full.startswith(preview[:-1])
+        assert cell_len(full) > width
+
+
+# --- byte_size -----------------------------------------------------------------------------------
+
+
+def test_byte_size_counts_utf8_bytes() -> None:
+    assert byte_size("") == 0
+    assert byte_size("abc") == 3
+    assert byte_size("é") == 2
+    assert byte_size("日本") == 6
+    assert byte_size("👍") == 4
+    assert byte_size("\ud800") == 3  # a lone surrogate is counted, not an error
