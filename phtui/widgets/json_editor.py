@@ -48,7 +48,7 @@ class JsonEditor(Vertical):
     JsonEditor:focus-within > .json-editor--label {
         background: $primary-muted;
     }
-    JsonEditor > TextArea {
+    JsonEditor > TextArea, JsonEditor > TextArea:focus {
         height: 1fr;
         border: none;
         padding: 0;
@@ -66,13 +66,16 @@ class JsonEditor(Vertical):
         def control(self) -> JsonEditor:
             return self.editor
 
-    def __init__(self, label: str, text: str, *, field: str, id: str | None = None) -> None:
+    def __init__(
+        self, label: str, text: str, *, field: str, allow_empty: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.label = label
         self.field = field
+        self.allow_empty = allow_empty  # blank text is valid and means "no value"
         self._original = text
         self._bytes = byte_size(text)
-        self._error: JsonError | None = check_json(text)
+        self._error: JsonError | None = self._check(text)
         self._dirty = False
         self._timer: Timer | None = None
         self._area = TextArea(
@@ -119,7 +122,10 @@ class JsonEditor(Vertical):
 
     def value(self) -> Any:
         """The parsed value; raises `JsonDocError` when the text is invalid."""
-        return parse_json(self.text)
+        text = self.text
+        if self.allow_empty and not text.strip():
+            return None
+        return parse_json(text)
 
     def load(self, text: str, *, original: bool) -> None:
         """Replace the text. `original=True` makes it the new clean state (after a save/reload)."""
@@ -157,12 +163,17 @@ class JsonEditor(Vertical):
         else:
             self._timer = self.set_timer(CHECK_DELAY_S, self.check_now)
 
+    def _check(self, text: str) -> JsonError | None:
+        if self.allow_empty and not text.strip():
+            return None
+        return check_json(text)
+
     def check_now(self) -> None:
         """Validate, update the dirty marker and highlighting mode, and post `Changed`."""
         self._timer = None
         text = self.text
         self._bytes = byte_size(text)
-        self._error = check_json(text)
+        self._error = self._check(text)
         self._dirty = text != self._original
         if self.large and self.highlighting:
             self._area.language = None
@@ -179,7 +190,8 @@ class JsonEditor(Vertical):
         parts.append((" ●", "$warning bold") if self._dirty else "  ")
         parts.append("  ")
         if self._error is None:
-            parts.append(("✓ valid", "$success"))
+            empty = self.allow_empty and not self._bytes
+            parts.append(("empty", "$text-muted") if empty else ("✓ valid", "$success"))
         else:
             where = f"line {self._error.line}, col {self._error.column}: "
             parts.append((f"✗ {where}{self._error.message}", "$error"))

@@ -1,0 +1,383 @@
+"""One dataset's items, a page at a time: paging, find, go to item, edit, delete/undo, transfer.
+
+The table holds one page only. The page after the current one is fetched in the background as
+soon as a page is shown, so `]` usually renders from memory without waiting for the network. Page
+loads run in one exclusive worker group: a newer request cancels a stale one.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from phtui.api.errors import NotFoundError, PostHogError, ValidationError
+from phtui.api.models import Dataset, DatasetItem, Page
+from phtui.core.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PageState
+from phtui.screens.dataset_common import client_of, mutation_allowed, report
+from phtui.screens.dataset_dialogs import PromptScreen
+from phtui.screens.datasets import page_number_check
+from phtui.widgets.items_table import ItemsTable, plain_preview, short_id
+from phtui.widgets.pager import Pager
+
+CACHED_PAGES = 4  # current, next, previous and one spare
+
+
+@dataclass(frozen=True)
+class EditorOutcome:
+    """What an editor session did, so the table can update without guessing."""
+
+    saved: DatasetItem | None = None  # last saved version of an edited item
+    created: int = 0  # new items created (save and add another)
+
+
+class PageCache:
+    """The few most recent pages, keyed by (limit, offset): enough for prefetch and back."""
+
+    def __init__(self, size: int = CACHED_PAGES) -> None:
+        self._pages: OrderedDict[tuple[int, int], Page[DatasetItem]] = OrderedDict()
+        self._size = size
+
+    def get(self, limit: int, offset: int) -> Page[DatasetItem] | None:
+        page = self._pages.get((limit, offset))
+        if page is not None:
+            self._pages.move_to_end((limit, offset))
+        return page
+
+    def put(self, page: Page[DatasetItem]) -> None:
+        self._pages[(page.limit, page.offset)] = page
+        self._pages.move_to_end((page.limit, page.offset))
+        while len(self._pages) > self._size:
+            self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+
+class DatasetItemsScreen(Screen[None]):
+    """The items of `dataset`. Esc goes back to the dataset list."""
+
+    DEFAULT_CSS = """
+    DatasetItemsScreen #items-title { height: 1; padding: 0 1; background: $boost; }
+    DatasetItemsScreen #items-find { height: 1; border: none; padding: 0 1; }
+    DatasetItemsScreen #items-empty { height: auto; padding: 1 2; color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="datasets.back"),
+        Binding("right_square_bracket", "next_page", "Next", key_display="]",
+                id="datasets.next_page"),
+        Binding("left_square_bracket", "previous_page", "Prev", key_display="[",
+                id="datasets.previous_page"),
+        Binding("left_curly_bracket", "first_page", "First", key_display="{",
+                id="datasets.first_page", show=False),
+        Binding("right_curly_bracket", "last_page", "Last", key_display="}",
+                id="datasets.last_page", show=False),
+        Binding("g", "goto_page", "Go to page", id="datasets.goto_page", show=False),
+        Binding("s", "page_size", "Page size", id="datasets.page_size", show=False),
+        Binding("slash", "find", "Find", id="datasets.find"),
+        Binding("number_sign", "goto_item", "Go to id", key_display="#",
+                id="datasets.goto_item", show=False),
+        Binding("n", "new", "New", id="datasets.new_item"),
+        Binding("e", "edit", "Edit", id="datasets.edit_item"),
+        Binding("d", "delete", "Delete", id="datasets.delete_item"),
+        Binding("u", "undo", "Undo", id="datasets.undo_item"),
+        Binding("r", "refresh", "Refresh", id="datasets.refresh_items"),
+        Binding("x", "export", "Export", id="datasets.export"),
+        Binding("i", "import_items", "Import", id="datasets.import"),
+    ]  # fmt: skip
+
+    def __init__(self, dataset: Dataset, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+        super().__init__()
+        self.dataset = dataset
+        self._state = PageState(count=0, limit=page_size)
+        self._cache = PageCache()
+        self._deleted: list[DatasetItem] = []
+        self._shown_once = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        description = f" · {self.dataset.description}" if self.dataset.description else ""
+        yield Static(
+            plain_preview(self.dataset.name + description, 400), id="items-title", markup=False
+        )
+        yield Input(placeholder="Find in this page… (esc closes)", id="items-find")
+        yield ItemsTable(id="items-table")
+        yield Static("", id="items-empty", markup=False)
+        yield Pager("items", id="items-pager")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#items-find").display = False
+        self.query_one("#items-empty").display = False
+        self.table.focus()
+        self.load_page(0)
+
+    # ---------------------------------------------------------------------------- state
+
+    @property
+    def table(self) -> ItemsTable:
+        return self.query_one(ItemsTable)
+
+    @property
+    def pager(self) -> Pager:
+        return self.query_one(Pager)
+
+    @property
+    def state(self) -> PageState:
+        return self._state
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"edit", "delete"} and self.table.current_item is None:
+            return None
+        if action == "undo" and not self._deleted:
+            return None
+        return mutation_allowed(self.app, action)
+
+    # -------------------------------------------------------------------------- loading
+
+    def load_page(self, offset: int, *, select: str | None = None) -> None:
+        """Show the page at `offset`: from the cache at once, else from the server."""
+        limit = self._state.limit
+        cached = self._cache.get(limit, offset)
+        if cached is not None:
+            self._show(cached, select=select)
+            return
+        self.pager.set_loading(True)
+        self._fetch_page(limit, offset, select)
+
+    @work(exclusive=True, group="items-page", exit_on_error=False)
+    async def _fetch_page(self, limit: int, offset: int, select: str | None) -> None:
+        try:
+            page = await client_of(self.app).list_dataset_items(
+                self.dataset.id, limit=limit, offset=offset
+            )
+        finally:
+            self.pager.set_loading(False)
+        if limit != self._state.limit:
+            return  # the page size changed while this was on its way
+        self._cache.put(page)
+        if not page.results and offset > 0 and page.count:
+            # Rows were deleted elsewhere and this page no longer exists: go to the last one.
+            self.load_page(PageState(page.count, limit, offset).with_count(page.count).offset)
+            return
+        self._show(page, select=select)
+
+    @work(exclusive=True, group="items-prefetch", exit_on_error=False)
+    async def _prefetch(self, limit: int, offset: int) -> None:
+        try:
+            page = await client_of(self.app).list_dataset_items(
+                self.dataset.id, limit=limit, offset=offset
+            )
+        except PostHogError:
+            return  # a prefetch is a guess: the real load reports any problem
+        if limit == self._state.limit:
+            self._cache.put(page)
+
+    def _show(self, page: Page[DatasetItem], *, select: str | None = None) -> None:
+        self._state = PageState(page.count, self._state.limit, page.offset)
+        self.table.show_items(page.results)
+        if select is not None:
+            self.table.select_item(select)
+        empty = self.query_one("#items-empty", Static)
+        empty.display = not page.results
+        empty.update("This dataset has no items yet. Press n to add one, i to import JSONL.")
+        self._update_pager()
+        self.refresh_bindings()
+        following = self._state.next()
+        if following != self._state and self._cache.get(following.limit, following.offset) is None:
+            self._prefetch(following.limit, following.offset)
+
+    def _update_pager(self) -> None:
+        note = ""
+        if self.table.filter_text:
+            note = f"find {self.table.filter_text!r}: {self.table.row_count} shown"
+        self.pager.show(self._state, note=note)
+
+    # -------------------------------------------------------------------------- paging
+
+    def action_next_page(self) -> None:
+        self._go(self._state.next())
+
+    def action_previous_page(self) -> None:
+        self._go(self._state.previous())
+
+    def action_first_page(self) -> None:
+        self._go(self._state.first())
+
+    def action_last_page(self) -> None:
+        self._go(self._state.last())
+
+    def action_goto_page(self) -> None:
+        count = self._state.page_count
+        prompt = PromptScreen(
+            f"Go to page (1-{count:,})", placeholder="page number", check=page_number_check(count)
+        )
+        self.app.push_screen(prompt, self._goto_answer)
+
+    def _goto_answer(self, page: str | None) -> None:
+        if page:
+            self._go(self._state.goto(int(page)))
+
+    def action_page_size(self) -> None:
+        sizes = list(PAGE_SIZES)
+        following = (
+            sizes[(sizes.index(self._state.limit) + 1) % len(sizes)]
+            if (self._state.limit in sizes)
+            else DEFAULT_PAGE_SIZE
+        )
+        self._state = self._state.with_limit(following)
+        self.notify(f"{following} items per page.")
+        self.load_page(self._state.offset)
+
+    def _go(self, state: PageState) -> None:
+        if state.offset != self._state.offset:
+            self._state = state
+            self.load_page(state.offset)
+
+    def action_refresh(self) -> None:
+        self._cache.clear()
+        selected = self.table.current_item
+        self.load_page(self._state.offset, select=selected.id if selected else None)
+
+    # ---------------------------------------------------------------------------- find
+
+    def action_find(self) -> None:
+        find = self.query_one("#items-find", Input)
+        find.display = True
+        find.focus()
+
+    @on(Input.Changed, "#items-find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._update_pager()
+
+    @on(Input.Submitted, "#items-find")
+    def _find_submitted(self) -> None:
+        self.table.focus()
+
+    def action_back(self) -> None:
+        find = self.query_one("#items-find", Input)
+        if find.display:
+            find.value = ""
+            find.display = False
+            self.table.set_filter("")
+            self._update_pager()
+            self.table.focus()
+            return
+        self.dismiss(None)
+
+    def action_goto_item(self) -> None:
+        prompt = PromptScreen("Go to item", placeholder="item id (or the end of it, on this page)")
+        self.app.push_screen(prompt, self._goto_item_answer)
+
+    def _goto_item_answer(self, wanted: str | None) -> None:
+        if not wanted:
+            return
+        matches = [
+            item for item in self.table.items if item.id == wanted or item.id.endswith(wanted)
+        ]
+        if len(matches) == 1:
+            if not self.table.select_item(matches[0].id):  # hidden by find: clear it
+                self.action_back()
+                self.table.select_item(matches[0].id)
+            return
+        self._open_by_id(wanted)
+
+    @work(exclusive=True, group="items-goto", exit_on_error=False)
+    async def _open_by_id(self, item_id: str) -> None:
+        try:
+            item = await client_of(self.app).get_dataset_item(item_id)
+        except (NotFoundError, ValidationError):
+            self.notify(f"No item with the id {item_id!r}.", severity="warning", markup=False)
+            return
+        if item.dataset != self.dataset.id:
+            self.notify(
+                f"Item {item_id!r} belongs to another dataset.", severity="warning", markup=False
+            )
+            return
+        self._edit(item)
+
+    # ------------------------------------------------------------------------- editing
+
+    def on_data_table_row_selected(self, event: ItemsTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        item = self.table.current_item
+        if item is not None:
+            self._edit(item)
+
+    def _edit(self, item: DatasetItem | None) -> None:
+        from phtui.screens.item_editor import ItemEditorScreen
+
+        self.app.push_screen(ItemEditorScreen(self.dataset, item), self._after_editor)
+
+    def action_new(self) -> None:
+        self._edit(None)
+
+    def _after_editor(self, outcome: EditorOutcome | None) -> None:
+        if outcome is None:
+            return
+        if outcome.created:
+            self._cache.clear()
+            self.load_page(0)  # newest first: new items are on the first page
+        elif outcome.saved is not None:
+            self._cache.clear()
+            self.table.replace_item(outcome.saved)
+
+    def action_delete(self) -> None:
+        item = self.table.current_item
+        if item is not None:
+            self._delete(item)
+
+    @work(group="items-mutation", exit_on_error=False)
+    async def _delete(self, item: DatasetItem) -> None:
+        try:
+            await client_of(self.app).delete_dataset_item(item.id)
+        except PostHogError as error:
+            report(self.app, error, action=f"Deleting item {short_id(item.id)}")
+            return
+        self._deleted.append(item)
+        self.notify(f"Item {short_id(item.id)} has been deleted. Press u to undo.")
+        self._cache.clear()
+        self.load_page(self._state.offset)
+
+    @work(group="items-mutation", exit_on_error=False)
+    async def action_undo(self) -> None:
+        if not self._deleted:
+            return
+        item = self._deleted.pop()
+        try:
+            await client_of(self.app).restore_dataset_item(item.id)
+        except PostHogError as error:
+            self._deleted.append(item)
+            report(self.app, error, action=f"Restoring item {short_id(item.id)}")
+            return
+        self.notify(f"Item {short_id(item.id)} is back.")
+        self._cache.clear()
+        self.load_page(self._state.offset, select=item.id)
+
+    # ------------------------------------------------------------------------ transfer
+
+    def action_export(self) -> None:
+        from phtui.screens.transfer import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.dataset))
+
+    def action_import_items(self) -> None:
+        from phtui.screens.transfer import ImportScreen
+
+        self.app.push_screen(ImportScreen(self.dataset), self._after_import)
+
+    def _after_import(self, imported: bool | None) -> None:
+        if imported:
+            self._cache.clear()
+            self.load_page(0)
