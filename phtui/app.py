@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -20,12 +21,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from phtui.commands import EntitySearch
 from phtui.config import ResolvedProfile, Settings
 from phtui.errors_ui import Reaction, describe
 from phtui.worker_reporting import ReportingWorkerManager
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from phtui.api import PostHogClient
     from phtui.server.runner import RunningServer
 
@@ -44,6 +46,13 @@ def _datasets_screen() -> Screen[Any]:
     return DatasetsScreen()
 
 
+def _entity_search() -> type[Provider]:
+    # Imported when the palette first opens: textual.command is not needed to start up.
+    from phtui.commands import EntitySearch
+
+    return EntitySearch
+
+
 def host_label(host: str) -> str:
     """The host as the header shows it: no scheme, no trailing slash."""
     parts = urlsplit(host if "://" in host else f"https://{host}")
@@ -58,8 +67,9 @@ def humanise(worker_name: str) -> str:
 
 class PhTuiApp(App[None]):
     TITLE = "phtui"
-    CSS_PATH = "styles/app.tcss"
-    COMMANDS = App.COMMANDS | {EntitySearch}
+    # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
+    COMMANDS = App.COMMANDS | {_entity_search}
     MODES: ClassVar[dict[str, Any]] = {"themes": _themes_screen, "datasets": _datasets_screen}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),

@@ -1,0 +1,167 @@
+"""Startup: process start to the first frame showing the theme list from the local server.
+
+Each run spawns a fresh interpreter on a pseudo-terminal (80x24, TERM=xterm-256color, no
+COLORTERM), so imports, the first paint and the HTTP round trip are all counted. The child
+writes CLOCK_MONOTONIC (shared by every process on Linux) to a file right after the frame that
+shows the loaded list, then exits; the parent took the same clock just before spawning it.
+
+Two children, interleaved run by run:
+- phtui: `PhTuiApp` as the `phtui` command builds it, watched by a tiny timer (no hook in the app).
+- floor: a bare Textual app with Header, a DataTable and Footer that fetches the same list with
+  raw httpx and shows it.
+
+    .venv/bin/python benchmarks/startup_bench.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+THEMES_PATH = "/api/projects/{project}/data_color_themes/"
+
+
+# -- children (run in the spawned interpreter; import only what each needs) ------------------
+
+
+def _report_and_exit(app: Any, out: str) -> None:
+    Path(out).write_text(repr(time.monotonic()), encoding="utf-8")
+    app.exit()
+
+
+def run_phtui_child(url: str, project: int, out: str) -> None:
+    from textual.widgets import DataTable, OptionList
+
+    from phtui.app import PhTuiApp
+    from phtui.config import Profile, Settings
+
+    class TimedApp(PhTuiApp):
+        """Watches from outside: the first list widget on screen that has rows."""
+
+        def on_mount(self) -> None:  # runs after PhTuiApp.on_mount (Textual calls both)
+            self._watch = self.set_interval(0.002, self._poll)
+
+        def _poll(self) -> None:
+            for widget in self.screen.query("OptionList, DataTable"):
+                rows = (widget.option_count if isinstance(widget, OptionList) else 0) or (
+                    widget.row_count if isinstance(widget, DataTable) else 0
+                )
+                if rows:
+                    self._watch.stop()
+                    self.call_after_refresh(_report_and_exit, self, out)
+                    return
+
+    # The key comes from POSTHOG_PERSONAL_API_KEY, as for a user (never on the command line).
+    settings = Settings(cli=Profile(host=url, project_id=project))
+    TimedApp(settings=settings).run()
+
+
+def run_floor_child(url: str, project: int, out: str) -> None:
+    import httpx
+    from textual import work
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Footer, Header
+
+    class FloorApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.load()
+
+        @work
+        async def load(self) -> None:
+            headers = {"Authorization": f"Bearer {os.environ['POSTHOG_PERSONAL_API_KEY']}"}
+            async with httpx.AsyncClient(base_url=url, headers=headers) as http:
+                response = await http.get(THEMES_PATH.format(project=project))
+            table = self.query_one(DataTable)
+            table.add_columns("Name", "Colours")
+            table.add_rows((theme["name"], len(theme["colors"])) for theme in response.json())
+            self.call_after_refresh(_report_and_exit, self, out)
+
+    FloorApp().run()
+
+
+# -- parent ----------------------------------------------------------------------------------
+
+
+def _drain(fd: int) -> None:
+    """Read the child's terminal output so it never blocks on a full pty buffer."""
+    while True:
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:  # EIO once the child has exited and closed the slave side
+            return
+
+
+def time_child(kind: str, url: str, key: str, project: int) -> float:
+    """Seconds from spawning the child to the frame with the list loaded."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR")}
+    env["TERM"] = "xterm-256color"
+    env["POSTHOG_PERSONAL_API_KEY"] = key
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "t")
+        command = [sys.executable, __file__, "--child", kind, url, str(project), out]
+        reader = threading.Thread(target=_drain, args=(master,), daemon=True)
+        reader.start()
+        started = time.monotonic()
+        child = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env)
+        os.close(slave)
+        try:
+            child.wait(timeout=60)
+        finally:
+            if child.poll() is None:
+                child.kill()
+            reader.join(timeout=5)
+            os.close(master)
+        if not os.path.exists(out):
+            raise RuntimeError(f"the {kind} child exited ({child.returncode}) without loading")
+        return float(Path(out).read_text(encoding="utf-8")) - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    options = parser.parse_args()
+
+    from phtui.server.runner import start_server
+
+    with start_server(seed="demo") as server:
+        args = (server.url, server.api_key, server.project_id)
+        for kind in ("floor", "phtui"):  # warm the OS file cache; not counted
+            time_child(kind, *args)
+        times: dict[str, list[float]] = {"phtui": [], "floor": []}
+        for _ in range(options.runs):
+            for kind in times:
+                times[kind].append(time_child(kind, *args))
+    phtui = statistics.median(times["phtui"]) * 1000
+    floor = statistics.median(times["floor"]) * 1000
+    print(f"startup_to_theme_list_phtui: {phtui:.0f} ms (median of {options.runs})")
+    print(f"startup_to_theme_list_floor: {floor:.0f} ms (median of {options.runs})")
+    print(f"startup_ratio: {phtui / floor:.2f}x (target <= 1.3x)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_kind, child_url, child_project, child_out = sys.argv[2:6]
+        runner = run_phtui_child if child_kind == "phtui" else run_floor_child
+        runner(child_url, int(child_project), child_out)
+    else:
+        main()
