@@ -50,6 +50,7 @@ __all__ = [
     "similar_pairs",
     "simulate_cvd",
     "token_name",
+    "warm_up",
 ]
 
 # PostHog's dark-mode surface behind insight charts, and the light-mode one.
@@ -585,6 +586,11 @@ def _color_class() -> type[Color]:
     from coloraide import Color
 
     return Color
+
+
+def warm_up() -> None:
+    """Import coloraide now (about 90 ms), e.g. from a worker, so the first analysis is quick."""
+    _simulate("#808080", CVD_KINDS[0])
 
 
 @lru_cache(maxsize=4096)
