@@ -24,7 +24,7 @@ from phtui.server.runner import RunningServer, start_server
 ITEMS = 10_000
 PAGE = 100
 LIST_ROUNDS = 200
-ITERATE_ROUNDS = 5
+ITERATE_ROUNDS = 9
 
 
 def bench_items(count: int) -> Iterator[dict[str, Any]]:
@@ -49,6 +49,14 @@ async def timed(action: Callable[..., Awaitable[object]], *args: object) -> floa
     return time.perf_counter() - start
 
 
+Timed = tuple[Callable[..., Awaitable[object]], list[float]]
+
+
+def alternate(round_: int, first: Timed, second: Timed) -> tuple[Timed, Timed]:
+    """Swap who goes first every round, so neither side always runs on a warmer machine."""
+    return (second, first) if round_ % 2 else (first, second)
+
+
 async def run(server: RunningServer, dataset_id: str) -> dict[str, float]:
     path = f"/api/projects/{server.project_id}/dataset_items/"
     headers = {"Authorization": f"Bearer {server.api_key}"}
@@ -58,7 +66,7 @@ async def run(server: RunningServer, dataset_id: str) -> dict[str, float]:
     ):
 
         async def raw_page(offset: int) -> Any:
-            params = {"dataset": dataset_id, "limit": PAGE, "offset": offset}
+            params: dict[str, str | int] = {"dataset": dataset_id, "limit": PAGE, "offset": offset}
             response = await raw.get(path, params=params)
             response.raise_for_status()
             return response.json()
@@ -86,14 +94,15 @@ async def run(server: RunningServer, dataset_id: str) -> dict[str, float]:
         list_raw: list[float] = []
         for round_ in range(LIST_ROUNDS):
             offset = (round_ * PAGE) % ITEMS
-            list_raw.append(await timed(raw_page, offset))
-            list_ours.append(await timed(ours_page, offset))
+            for action, sink in alternate(round_, (raw_page, list_raw), (ours_page, list_ours)):
+                sink.append(await timed(action, offset))
 
         iterate_ours: list[float] = []
         iterate_raw: list[float] = []
-        for _ in range(ITERATE_ROUNDS):
-            iterate_raw.append(await timed(raw_iterate))
-            iterate_ours.append(await timed(ours_iterate))
+        for round_ in range(ITERATE_ROUNDS):
+            pairs = alternate(round_, (raw_iterate, iterate_raw), (ours_iterate, iterate_ours))
+            for action, sink in pairs:
+                sink.append(await timed(action))
 
     pages = ITEMS / PAGE
     return {
