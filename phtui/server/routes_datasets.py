@@ -50,6 +50,7 @@ def create(ctx: RequestContext) -> Response:
             "created_at": format_datetime(now),
             "updated_at": format_datetime(now),
             "created_by": ctx.user["id"],
+            "deleted": 0,  # the model's default
             **_columns(fields),
         }
     )

@@ -76,7 +76,7 @@ def create(ctx: RequestContext) -> Response:
         ref_trace_id=fields.get("ref_trace_id"),
         ref_timestamp=None if timestamp is None else format_datetime(timestamp),
         ref_source_id=fields.get("ref_source_id"),
-        deleted=fields.get("deleted"),
+        deleted=fields.get("deleted", False),  # the model's default
     )
     ctx.store.insert_items([row])
     return _item_response(ctx, item_id, status=201)
