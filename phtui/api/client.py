@@ -90,6 +90,25 @@ class _OriginBoundBearer(httpx.Auth):
         return f"{type(self).__name__}(origin={self._origin!r})"
 
 
+def _check_key(api_key: str) -> None:
+    """Refuse keys that cannot travel in a header, without ever quoting the key."""
+    key = api_key.strip()
+    if not key:
+        raise ConfigurationError(
+            "No PostHog API key. Set POSTHOG_PERSONAL_API_KEY to a personal API key."
+        )
+    if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
+        raise ConfigurationError(
+            "The PostHog API key contains spaces or characters a key never has. "
+            "Copy it again from PostHog (Settings > Personal API keys)."
+        )
+
+
+def _check_window(limit: int, offset: int) -> None:
+    if limit < 1 or offset < 0:
+        raise ValueError(f"limit must be >= 1 and offset >= 0 (got {limit}, {offset}).")
+
+
 def _jsonable(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in fields.items()}
 
@@ -119,7 +138,7 @@ class PostHogClient:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         prefix: str = "projects",
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         max_retries: int = 3,
         backoff_base: float = 0.5,
         max_backoff: float = 8.0,
@@ -130,10 +149,7 @@ class PostHogClient:
         clock: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
     ) -> None:
-        if not api_key or not api_key.strip():
-            raise ConfigurationError(
-                "No PostHog API key. Set POSTHOG_PERSONAL_API_KEY to a personal API key."
-            )
+        _check_key(api_key)
         self._host = urls.normalize_host(host, allow_insecure_http=allow_insecure_http)
         self._project_id = urls.normalize_project_id(project_id)
         self._prefix = urls.normalize_prefix(prefix)
@@ -233,6 +249,7 @@ class PostHogClient:
         limit: int = 100,
         offset: int = 0,
     ) -> Page[Dataset]:
+        _check_window(limit, offset)
         params: dict[str, str | int] = {"limit": limit, "offset": offset}
         if search:
             params["search"] = search
@@ -284,13 +301,18 @@ class PostHogClient:
     async def list_dataset_items(
         self, dataset_id: str, *, limit: int = 100, offset: int = 0
     ) -> Page[DatasetItem]:
+        _check_window(limit, offset)
         params: dict[str, str | int] = {"dataset": dataset_id, "limit": limit, "offset": offset}
         return await self._get_page(self._path("dataset_items"), _ITEM_PAGE, params)
 
     async def iter_dataset_item_pages(
         self, dataset_id: str, *, page_size: int = 100
     ) -> AsyncIterator[Page[DatasetItem]]:
-        """Every page of a dataset's items, stepping `offset` itself (never the server's URLs)."""
+        """Every page of a dataset's items, stepping `offset` itself (never the server's URLs).
+
+        Items are newest first, so rows created while iterating shift later pages: a row may
+        then be seen twice. Pages are fetched one at a time, as the caller consumes them.
+        """
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
         offset = 0
@@ -422,7 +444,7 @@ class PostHogClient:
             reason = ""
             try:
                 response = await self._http.request(method, path, params=params, json=json)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 delivery = retry.classify_transport_error(exc)
                 if attempt < self._policy.max_retries and retry.should_retry_transport(
                     method, delivery
@@ -479,12 +501,14 @@ class PostHogClient:
             return error, retry.backoff_delay(attempt, self._policy, self._jitter)
         return error, None
 
-    def _transport_error(self, exc: httpx.TransportError, method: str, path: str) -> TransportError:
+    def _transport_error(self, exc: httpx.RequestError, method: str, path: str) -> TransportError:
         kind = type(exc).__name__
         if isinstance(exc, httpx.TimeoutException):
             what = f"did not answer in time ({kind})"
         elif isinstance(exc, httpx.ConnectError):
             what = "could not be reached (connection refused or host unknown)"
+        elif isinstance(exc, httpx.DecodingError):
+            what = "sent an answer that could not be decoded"
         else:
             what = f"closed the connection without an answer ({kind})"
         message = (

@@ -12,7 +12,8 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 # PATCH is not idempotent in general, but this client only PATCHes fields to fixed values,
-# so sending one twice gives the same row. POST creates a row each time.
+# so sending one twice gives the same row. POST creates a row each time. A 429 is retried for
+# every method: PostHog throttles before the view runs, so nothing was done.
 RETRYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
 _EXPECTED_AVAILABLE = re.compile(r"Expected available in (\d+(?:\.\d+)?) seconds?", re.IGNORECASE)
@@ -40,10 +41,12 @@ class Delivery(enum.Enum):
     FATAL = "fatal"  # configuration or protocol misuse: retrying cannot help
 
 
-def classify_transport_error(error: httpx.TransportError) -> Delivery:
+def classify_transport_error(error: httpx.RequestError) -> Delivery:
     if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return Delivery.NOT_SENT
     if isinstance(error, httpx.UnsupportedProtocol | httpx.ProxyError | httpx.LocalProtocolError):
+        return Delivery.FATAL
+    if not isinstance(error, httpx.TransportError):  # an undecodable body, too many redirects
         return Delivery.FATAL
     return Delivery.MAYBE_SENT
 

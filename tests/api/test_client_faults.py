@@ -211,3 +211,44 @@ async def test_insecure_http_can_be_allowed_explicitly() -> None:
     ) as api:
         assert api.host == "http://posthog.internal:8000"
     assert api.closed
+
+
+async def test_an_undecodable_body_is_a_transport_error_and_not_retried() -> None:
+    broken = httpx.Response(
+        200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(b"not gzip")
+    )
+    handler = Recorder(broken)
+    sleeps = Sleeps()
+    async with make_client(handler, sleeps) as api:
+        with pytest.raises(TransportError, match="could not be decoded") as caught:
+            await api.list_themes()
+    assert caught.value.kind == "DecodingError" and len(handler.requests) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize("key", ["phx_has space", "phx_tab\there", "phx_caf\u00e9", "phx_\x00"])
+def test_keys_that_cannot_be_a_header_are_refused_without_quoting_them(key: str) -> None:
+    with pytest.raises(ConfigurationError, match="Copy it again") as caught:
+        PostHogClient(HOST, key, 1)
+    assert key not in str(caught.value)
+
+
+async def test_page_windows_are_checked_before_sending() -> None:
+    handler = Recorder(httpx.Response(200, json={"count": 0, "results": []}))
+    async with make_client(handler, Sleeps()) as api:
+        with pytest.raises(ValueError, match="limit must be"):
+            await api.list_datasets(limit=0)
+        with pytest.raises(ValueError, match="offset"):
+            await api.list_dataset_items("d1", offset=-1)
+        page = await api.list_datasets(limit=7, offset=14)
+    assert (page.limit, page.offset) == (7, 14) and len(handler.requests) == 1
+    assert handler.requests[0].url.params["limit"] == "7"
+
+
+async def test_the_key_is_stripped_and_sent_as_a_bearer_token() -> None:
+    handler = Recorder(httpx.Response(200, json=[]))
+    async with PostHogClient(HOST, f"  {KEY}\n", 1, transport=httpx.MockTransport(handler)) as api:
+        await api.list_themes()
+    request = handler.requests[0]
+    assert request.headers["Authorization"] == f"Bearer {KEY}"
+    assert request.url.path == "/api/projects/1/data_color_themes/"
+    assert request.headers["User-Agent"].startswith("phtui/")

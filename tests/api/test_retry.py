@@ -127,3 +127,7 @@ def test_policy_rejects_negative_limits() -> None:
         RetryPolicy(max_retries=-1)
     with pytest.raises(ValueError):
         RetryPolicy(max_rate_limit_wait=-1.0)
+
+
+def test_decoding_errors_are_not_retried() -> None:
+    assert classify_transport_error(httpx.DecodingError("bad gzip")) is Delivery.FATAL
