@@ -37,7 +37,11 @@ EMPTY_MESSAGE = "Empty: enter JSON such as {} or null"
 
 @dataclass(frozen=True)
 class JsonError:
-    """Where and why a JSON text is invalid (``line`` and ``column`` are 1-based)."""
+    """Where and why a JSON text is invalid.
+
+    ``line`` and ``column`` are 1-based; the column counts characters (code points), as Textual's
+    ``TextArea`` locations do (0-based there).
+    """
 
     message: str
     line: int
@@ -52,7 +56,8 @@ class JsonDocError(ValueError):
 
     def __init__(self, error: JsonError):
         self.error = error
-        super().__init__(str(error) if error.message != EMPTY_MESSAGE else EMPTY_MESSAGE)
+        # "Empty" needs no location: there is nothing to point at.
+        super().__init__(EMPTY_MESSAGE if error.message == EMPTY_MESSAGE else str(error))
 
 
 class _NonStandardConstant(ValueError):

@@ -68,6 +68,7 @@ def test_error_names_the_problem_line_and_column() -> None:
         ("{'a': 1}", 1, 2),
         ('"unterminated', 1, 1),
         ('[\n  "tab\there"\n]', 2, 7),
+        ('["日本", x]', 1, 8),  # columns count characters, not bytes or cells
     ],
 )
 def test_error_locations(text: str, line: int, column: int) -> None:
