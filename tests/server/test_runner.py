@@ -1,0 +1,114 @@
+"""The thread runner: fast start and stop, free ports, file databases, store helpers."""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from phtui.server.runner import ServerOptions, start_server
+
+
+def _port_is_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_starts_on_a_free_port_and_stops_cleanly() -> None:
+    server = start_server()
+    assert server.port > 0
+    assert server.url == f"http://127.0.0.1:{server.port}"
+    assert _port_is_open(server.port)
+    with httpx.Client(headers={"Authorization": f"Bearer {server.api_key}"}) as client:
+        assert client.get(f"{server.url}/api/users/@me/").status_code == 200
+        started = time.perf_counter()
+        server.stop()  # with a keep-alive connection open
+        assert time.perf_counter() - started < 0.5
+    assert not _port_is_open(server.port)
+
+
+def test_context_manager_and_two_servers_side_by_side() -> None:
+    with start_server() as first, start_server() as second:
+        assert first.port != second.port
+        assert first.api_key != second.api_key
+        response = httpx.get(
+            f"{second.url}/api/users/@me/", headers={"Authorization": f"Bearer {first.api_key}"}
+        )
+        assert response.status_code == 401  # keys are per server
+    assert not _port_is_open(first.port)
+
+
+def test_startup_is_fast() -> None:
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        server = start_server(seed="empty")
+        timings.append(time.perf_counter() - started)
+        server.stop()
+    assert statistics.median(timings) < 0.15
+    started = time.perf_counter()
+    start_server(seed="demo").stop()
+    assert time.perf_counter() - started < 1.0
+
+
+def test_options_and_api_key_are_the_callers() -> None:
+    options = ServerOptions(paid_plan=False)
+    with start_server(options=options, api_key="phx_fixed_for_this_test") as server:
+        assert server.options is options
+        assert server.api_key == "phx_fixed_for_this_test"
+        response = httpx.get(
+            f"{server.url}/api/users/@me/",
+            headers={"Authorization": "Bearer phx_fixed_for_this_test"},
+        )
+        assert response.status_code == 200
+
+
+def test_repr_never_shows_the_key() -> None:
+    with start_server() as server:
+        assert server.api_key not in repr(server)
+
+
+def test_a_file_database_keeps_its_data(tmp_path: Path) -> None:
+    db = str(tmp_path / "phtui.sqlite3")
+    with start_server(db=db, seed="empty") as first:
+        dataset_id = first.create_dataset("kept")
+    with start_server(db=db, seed="demo") as second:  # existing data wins over the seed
+        response = httpx.get(
+            f"{second.url}/api/projects/{second.project_id}/datasets/",
+            headers={"Authorization": f"Bearer {second.api_key}"},
+        )
+        assert [row["id"] for row in response.json()["results"]] == [dataset_id]
+
+
+def test_unknown_seed_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown seed"):
+        start_server(seed="lots")
+
+
+def test_create_dataset_and_bulk_insert() -> None:
+    with start_server() as server:
+        dataset_id = server.create_dataset("bulk", description="d", metadata={"k": 1})
+        started = time.perf_counter()
+        count = server.bulk_insert_items(
+            dataset_id,
+            ({"input": {"n": index}, "metadata": {"tags": ["t"]}} for index in range(20_000)),
+        )
+        elapsed = time.perf_counter() - started
+        assert count == 20_000
+        assert elapsed < 2.0  # 100,000 in a few seconds
+        page = httpx.get(
+            f"{server.url}/api/projects/{server.project_id}/dataset_items/",
+            params={"dataset": dataset_id, "limit": 2, "offset": 19_998},
+            headers={"Authorization": f"Bearer {server.api_key}"},
+        ).json()
+        assert page["count"] == 20_000
+        assert [row["input"] for row in page["results"]] == [{"n": 1}, {"n": 0}]
+        with pytest.raises(TypeError):
+            server.create_dataset("bad", colour="red")
+        with pytest.raises(LookupError):
+            server.bulk_insert_items("0195a000-0000-7000-8000-000000000000", [{}])
