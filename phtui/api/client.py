@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -17,9 +17,9 @@ from pydantic import TypeAdapter
 
 from phtui import __version__
 from phtui.api import retry, urls
+from phtui.api.auth import OriginBoundBearer, check_key
 from phtui.api.errors import (
     APIError,
-    ConfigurationError,
     PostHogError,
     RedirectError,
     TransportError,
@@ -67,43 +67,6 @@ _PROJECT_PAGE = TypeAdapter(Page[Project])
 _USER = TypeAdapter(CurrentUser)
 
 
-class _OriginBoundBearer(httpx.Auth):
-    """Adds the bearer key only to requests for the configured origin; its repr hides the key."""
-
-    def __init__(self, key: str, origin: str) -> None:
-        self._key = key
-        self._header = f"Bearer {key}"
-        self._origin = urls.origin_of(origin)
-
-    def redact(self, text: str) -> str:
-        """`text` with the key blanked out, for anything the server sends back."""
-        return text.replace(self._key, "[redacted]")
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        url = request.url
-        port = url.port if url.port is not None else (443 if url.scheme == "https" else 80)
-        if (url.scheme, url.host, port) == self._origin:
-            request.headers["Authorization"] = self._header
-        yield request
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(origin={self._origin!r})"
-
-
-def _check_key(api_key: str) -> None:
-    """Refuse keys that cannot travel in a header, without ever quoting the key."""
-    key = api_key.strip()
-    if not key:
-        raise ConfigurationError(
-            "No PostHog API key. Set POSTHOG_PERSONAL_API_KEY to a personal API key."
-        )
-    if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
-        raise ConfigurationError(
-            "The PostHog API key contains spaces or characters a key never has. "
-            "Copy it again from PostHog (Settings > Personal API keys)."
-        )
-
-
 def _check_window(limit: int, offset: int) -> None:
     if limit < 1 or offset < 0:
         raise ValueError(f"limit must be >= 1 and offset >= 0 (got {limit}, {offset}).")
@@ -149,7 +112,7 @@ class PostHogClient:
         clock: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
     ) -> None:
-        _check_key(api_key)
+        key = check_key(api_key)
         self._host = urls.normalize_host(host, allow_insecure_http=allow_insecure_http)
         self._project_id = urls.normalize_project_id(project_id)
         self._prefix = urls.normalize_prefix(prefix)
@@ -160,7 +123,7 @@ class PostHogClient:
         self._sleep = sleep
         self._clock = clock
         self._jitter = jitter
-        self._auth = _OriginBoundBearer(api_key.strip(), self._host)
+        self._auth = OriginBoundBearer(key, self._host)
         self._http = httpx.AsyncClient(
             base_url=self._host,
             auth=self._auth,
@@ -169,7 +132,9 @@ class PostHogClient:
             transport=transport,
             follow_redirects=False,
             verify=True,
-            trust_env=False,  # no proxy or netrc credentials from the environment
+            # Honour HTTPS_PROXY and SSL_CERT_FILE for real hosts (corporate networks); a
+            # loopback server must never be reached through a proxy.
+            trust_env=not urls.is_loopback(urls.origin_of(self._host)[1]),
         )
 
     # -- lifecycle and identity ------------------------------------------------------------

@@ -70,11 +70,15 @@ def normalize_host(host: str, *, allow_insecure_http: bool = False) -> str:
     return f"{scheme}://{netloc}"
 
 
+def default_port(scheme: str) -> int:
+    return _DEFAULT_PORTS.get(scheme.lower(), -1)
+
+
 def origin_of(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) with default ports filled in, for same-origin checks."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    port = parts.port if parts.port is not None else _DEFAULT_PORTS.get(scheme, -1)
+    port = parts.port if parts.port is not None else default_port(scheme)
     return scheme, (parts.hostname or "").lower(), port
 
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from phtui.api import PostHogClient
-from phtui.api.client import _OriginBoundBearer
+from phtui.api.auth import OriginBoundBearer
 from phtui.api.errors import (
     ConfigurationError,
     InsecureHostError,
@@ -145,7 +145,7 @@ async def test_redirects_are_reported_not_followed() -> None:
 
 
 def test_the_key_only_goes_to_the_configured_origin() -> None:
-    auth = _OriginBoundBearer(KEY, HOST)
+    auth = OriginBoundBearer(KEY, HOST)
     cases = {
         f"{HOST}/api/x/": True,
         "https://posthog.example.com:443/api/": True,

@@ -325,3 +325,14 @@ async def test_project_scoped_key_outside_its_project(
     async with connect(server, key=key) as api:
         with pytest.raises(PermissionDeniedError, match="does not have access"):
             await api.list_datasets()
+
+
+async def test_a_loopback_server_is_never_reached_through_a_proxy(
+    server: RunningServer, connect: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with connect(server, max_retries=0) as api:
+        assert await api.list_themes()
