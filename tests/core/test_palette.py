@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
-import time
 import warnings
 from collections.abc import Sequence
 
@@ -696,16 +694,3 @@ def test_analyse_palette_of_an_empty_palette() -> None:
 def test_analyse_palette_rejects_invalid_backgrounds() -> None:
     with pytest.raises(ColorParseError):
         analyse_palette(DEFAULT_THEME, dark_bg="dark")
-
-
-def test_analyse_palette_is_fast_enough_to_run_on_every_keystroke() -> None:
-    analyse_palette(DEFAULT_THEME)  # warm up: coloraide import and caches
-    timings = []
-    for step in range(20):
-        edited = list(DEFAULT_THEME)
-        edited[step % 15] = f"#{step * 12:02x}{255 - step:02x}40"  # a colour not seen before
-        start = time.perf_counter()
-        analyse_palette(edited)
-        timings.append(time.perf_counter() - start)
-    # Target: a few ms; the bound leaves room for a loaded 2-core machine.
-    assert statistics.median(timings) < 0.025
