@@ -252,3 +252,15 @@ async def test_the_key_is_stripped_and_sent_as_a_bearer_token() -> None:
     assert request.headers["Authorization"] == f"Bearer {KEY}"
     assert request.url.path == "/api/projects/1/data_color_themes/"
     assert request.headers["User-Agent"].startswith("phtui/")
+
+
+async def test_list_projects_follows_every_page_by_offset() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        offset, limit = int(request.url.params["offset"]), int(request.url.params["limit"])
+        ids = range(offset, min(offset + limit, 150))
+        results = [{"id": n, "name": f"p{n}"} for n in ids]
+        return httpx.Response(200, json={"count": 150, "next": None, "results": results})
+
+    async with make_client(handler, Sleeps()) as api:
+        projects = await api.list_projects()
+    assert [project.id for project in projects] == list(range(150))

@@ -10,7 +10,13 @@ import httpx
 import pytest
 
 from phtui.api import PostHogClient
-from phtui.api.errors import PostHogError
+from phtui.api.errors import (
+    AuthenticationError,
+    PermissionDeniedError,
+    PostHogError,
+    TransportError,
+)
+from phtui.server.runner import RunningServer
 
 KEY = "phx_LEAKCANARY_5f1e2d3c4b5a"
 HOST = "https://posthog.example.com"
@@ -95,3 +101,25 @@ def test_client_repr_and_state_hide_the_key() -> None:
     assert KEY not in str(api) and KEY not in repr(vars(api))
     assert (api.host, api.project_id, api.prefix) == (HOST, "@current", "environments")
     assert not hasattr(api, "api_key")
+
+
+async def test_real_server_errors_never_carry_the_key(
+    fresh_server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    key = fresh_server.create_api_key(["dataset:read"])
+    async with PostHogClient(fresh_server.url, key, fresh_server.project_id) as api:
+        with pytest.raises(PermissionDeniedError) as denied:
+            await api.create_dataset("nope")
+        fresh_server.options.drop_next = 1
+        with pytest.raises(TransportError) as dropped:
+            await api.create_dataset("dropped")
+    async with PostHogClient(fresh_server.url, f"{key}x", fresh_server.project_id) as api:
+        with pytest.raises(AuthenticationError) as rejected:
+            await api.list_datasets()
+    for caught in (denied, dropped, rejected):
+        text = "".join(traceback.format_exception(caught.value))
+        assert (
+            caught.value.__context__ is None and key not in text and key not in repr(caught.value)
+        )
+    assert key not in caplog.text
