@@ -68,6 +68,8 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
         self._reason = reason
         self._projects: list[Project] = []
         self._checked_key: str | None = None  # the key whose projects are listed
+        # (host, key, project) whose missing scopes the user has seen: the next Connect proceeds.
+        self._accepted_gaps: tuple[str, str, int] | None = None
 
     # ------------------------------------------------------------------------- layout
 
@@ -152,11 +154,14 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
 
     @on(Input.Changed, "#project")
     def _project_changed(self) -> None:
+        self.query_one("#connect", Button).label = "Connect"
         self.query_one("#connect", Button).disabled = not (self._checked_key and self._project_id())
         self.query_one("#scopes", Static).update("")
 
     def _invalidate(self) -> None:
         self._checked_key = None
+        self._accepted_gaps = None
+        self.query_one("#connect", Button).label = "Connect"
         self.query_one("#connect", Button).disabled = True
 
     @on(Input.Submitted, "#key,#host")
@@ -289,8 +294,21 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
             return
         self.query_one("#scopes", Static).update(report.describe())
         if not report.usable:
-            self._set_status(report.problem or "This key cannot use this project.")
+            self._set_status(report.problem or "This key can read neither themes nor datasets.")
             return
+        target = (host, key, project_id)
+        if report.missing and self._accepted_gaps != target:
+            self._accepted_gaps = target
+            self._set_status("Some scopes are missing: press Connect again to continue anyway.")
+            self.query_one("#connect", Button).label = "Connect anyway"
+            return
+        if report.missing:
+            self.app.notify(
+                f"This key lacks {', '.join(report.missing)}: some actions will fail.",
+                title="Missing scopes",
+                severity="warning",
+                markup=False,
+            )
         self._finish(host, key, project_id)
 
     def _finish(self, host: str, key: str, project_id: int) -> None:
