@@ -302,6 +302,14 @@ class Store:
             (dataset_id, team_id),
         )
 
+    def deleted_dataset_ids(self, team_id: int) -> list[str]:
+        """Soft-deleted datasets of a team, which the API never lists (for tests and tools)."""
+        rows = self._all(
+            "SELECT id FROM datasets WHERE team_id = ? AND deleted = 1 ORDER BY created_at DESC",
+            (team_id,),
+        )
+        return [str(row["id"]) for row in rows]
+
     def dataset_exists(self, dataset_id: str) -> bool:
         return self._one("SELECT 1 FROM datasets WHERE id = ?", (dataset_id,)) is not None
 
