@@ -34,7 +34,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from phtui.api.client import PostHogClient
-from phtui.api.errors import APIError, AuthenticationError, PermissionDeniedError, PostHogError
+from phtui.api.errors import (
+    APIError,
+    AuthenticationError,
+    PermissionDeniedError,
+    PostHogError,
+    ValidationError,
+)
 from phtui.api.models import DatasetItem, Page
 
 # What an exported line holds, in this order. `id` and the timestamps document where the row
@@ -312,9 +318,11 @@ def _numbered_lines(source: Path) -> Iterator[tuple[int, str]]:
 
 def _is_fatal(error: BaseException) -> bool:
     """Errors every following line would hit too: stop instead of failing each line."""
-    return isinstance(error, AuthenticationError | PermissionDeniedError) or (
-        isinstance(error, APIError) and error.status == 404
-    )
+    if isinstance(error, AuthenticationError | PermissionDeniedError):
+        return True
+    if isinstance(error, ValidationError) and error.attr == "dataset":
+        return True  # the dataset is gone or belongs to another project
+    return isinstance(error, APIError) and error.status == 404
 
 
 async def import_items(

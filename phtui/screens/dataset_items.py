@@ -7,6 +7,7 @@ loads run in one exclusive worker group: a newer request cancels a stale one.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import ClassVar
@@ -99,7 +100,7 @@ class DatasetItemsScreen(Screen[None]):
         self._state = PageState(count=0, limit=page_size)
         self._cache = PageCache()
         self._deleted: list[DatasetItem] = []
-        self._shown_once = False
+        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,6 +134,11 @@ class DatasetItemsScreen(Screen[None]):
     def state(self) -> PageState:
         return self._state
 
+    @property
+    def loaded(self) -> bool:
+        """True once a page has been shown (and no load is pending)."""
+        return self._loaded and not self.pager.loading_marker
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "delete"} and self.table.current_item is None:
             return None
@@ -158,8 +164,12 @@ class DatasetItemsScreen(Screen[None]):
             page = await client_of(self.app).list_dataset_items(
                 self.dataset.id, limit=limit, offset=offset
             )
-        finally:
+        except asyncio.CancelledError:
+            raise  # replaced by a newer load, which owns the loading marker now
+        except BaseException:
             self.pager.set_loading(False)
+            raise
+        self.pager.set_loading(False)
         if limit != self._state.limit:
             return  # the page size changed while this was on its way
         self._cache.put(page)
@@ -181,6 +191,7 @@ class DatasetItemsScreen(Screen[None]):
             self._cache.put(page)
 
     def _show(self, page: Page[DatasetItem], *, select: str | None = None) -> None:
+        self._loaded = True
         self._state = PageState(page.count, self._state.limit, page.offset)
         self.table.show_items(page.results)
         if select is not None:

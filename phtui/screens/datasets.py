@@ -6,6 +6,7 @@ confirmation, and `u` undoes the last one.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -176,8 +177,12 @@ class DatasetsScreen(Screen[None]):
                 limit=PAGE_SIZE,
                 offset=self._state.offset if offset is None else offset,
             )
-        finally:
+        except asyncio.CancelledError:
+            raise  # replaced by a newer load, which owns the loading marker now
+        except BaseException:
             self.pager.set_loading(False)
+            raise
+        self.pager.set_loading(False)
         if not page.results and page.offset > 0 and page.count:
             self.load(PageState(page.count, PAGE_SIZE, page.offset).with_count(page.count).offset)
             return

@@ -1,0 +1,789 @@
+"""Pilot tests of every Datasets action (picker, items, editor, transfer) on the local server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import stat
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from phtui.api import PostHogClient
+from phtui.api.errors import NotFoundError
+from phtui.api.models import Dataset, DatasetItem
+from phtui.app import PhTuiApp
+from phtui.config import Settings
+from phtui.core.drafts import DraftKey, DraftStore, default_draft_dir
+from phtui.screens.confirm import ConfirmScreen
+from phtui.screens.dataset_dialogs import ChoiceScreen, PromptScreen
+from phtui.screens.dataset_form import DatasetFormScreen
+from phtui.screens.dataset_items import DatasetItemsScreen
+from phtui.screens.datasets import DatasetsScreen
+from phtui.screens.item_conflict import ConflictScreen
+from phtui.screens.item_editor import ItemEditorScreen
+from phtui.screens.transfer import ExportScreen, ImportScreen
+from phtui.server.runner import RunningServer
+from phtui.widgets.json_editor import JsonEditor
+
+# ------------------------------------------------------------------------------ helpers
+
+
+@pytest.fixture(autouse=True)
+def draft_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PHTUI_DATA_DIR", str(tmp_path / "data"))
+    return default_draft_dir()
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 8.0) -> None:
+    """Let the app run until `condition` holds (workers talk to a real server)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.02)
+
+
+@asynccontextmanager
+async def datasets_app(
+    server: RunningServer,
+    *,
+    read_only: bool = False,
+    size: tuple[int, int] = (120, 40),
+    max_retries: int = 3,
+) -> AsyncIterator[tuple[PhTuiApp, Pilot[None], PostHogClient]]:
+    async with PostHogClient(
+        server.url, server.api_key, server.project_id, max_retries=max_retries, backoff_base=0.01
+    ) as client:
+        app = PhTuiApp(
+            client=client, mode="datasets", read_only=read_only, settings=Settings(), host_label="t"
+        )
+        async with app.run_test(size=size) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+            await wait_for(pilot, lambda: not picker(app).pager.loading_marker)
+            yield app, pilot, client
+
+
+def picker(app: PhTuiApp) -> DatasetsScreen:
+    return next(s for s in app.screen_stack if isinstance(s, DatasetsScreen))
+
+
+def items_screen(app: PhTuiApp) -> DatasetItemsScreen:
+    return next(s for s in reversed(app.screen_stack) if isinstance(s, DatasetItemsScreen))
+
+
+def editor_screen(app: PhTuiApp) -> ItemEditorScreen:
+    assert isinstance(app.screen, ItemEditorScreen), app.screen
+    return app.screen
+
+
+def pager_text(screen: DatasetsScreen | DatasetItemsScreen) -> str:
+    return screen.pager.render_text().plain
+
+
+async def open_items(
+    app: PhTuiApp, pilot: Pilot[None], client: PostHogClient, dataset_id: str
+) -> DatasetItemsScreen:
+    dataset = await client.get_dataset(dataset_id)
+    app.push_screen(DatasetItemsScreen(dataset))
+    await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+    screen = items_screen(app)
+    await wait_for(pilot, lambda: screen.is_mounted and screen.loaded)
+    return screen
+
+
+async def open_editor(
+    app: PhTuiApp, pilot: Pilot[None], client: PostHogClient, item: DatasetItem
+) -> ItemEditorScreen:
+    dataset = await client.get_dataset(item.dataset)
+    editor = ItemEditorScreen(dataset, item)
+    app.push_screen(editor)
+    await wait_for(pilot, lambda: editor.is_mounted)
+    await pilot.pause()
+    return editor
+
+
+def seed(server: RunningServer, name: str, count: int) -> str:
+    dataset = server.create_dataset(name)
+    server.bulk_insert_items(
+        dataset,
+        [
+            {"input": {"q": f"question {n}"}, "output": {"a": n}, "metadata": {"n": n}}
+            for n in range(count)
+        ],
+    )
+    return dataset
+
+
+async def first_item(client: PostHogClient, dataset_id: str) -> DatasetItem:
+    page = await client.list_dataset_items(dataset_id, limit=1)
+    return page.results[0]
+
+
+def set_json(screen: ItemEditorScreen, field: str, text: str) -> None:
+    screen.editor(field).load(text, original=False)
+
+
+# ------------------------------------------------------------------------------- picker
+
+
+async def test_picker_lists_the_demo_datasets_with_counts(demo_server: RunningServer) -> None:
+    async with datasets_app(demo_server) as (app, _pilot, client):
+        screen = picker(app)
+        assert pager_text(screen).startswith("1-3 of 3 datasets")
+        names = [dataset.name for dataset in screen.datasets]
+        assert names == [d.name for d in (await client.list_datasets()).results]
+        assert screen.table.row_count == 3
+
+
+async def test_search_is_sent_to_the_server_after_a_pause(server: RunningServer) -> None:
+    server.create_dataset("srch-alpha unique")
+    server.create_dataset("srch-beta unique")
+    async with datasets_app(server) as (app, pilot, _):
+        screen = picker(app)
+        await pilot.press("slash")
+        await pilot.press(*"srch-al")
+        assert screen.query_one("#datasets-search", Input).value == "srch-al"
+        await wait_for(pilot, lambda: [d.name for d in screen.datasets] == ["srch-alpha unique"])
+        assert "1-1 of 1 datasets" in pager_text(screen)
+        await pilot.press("escape")  # clears the search
+        await wait_for(pilot, lambda: len(screen.datasets) > 1)
+
+
+async def test_sort_cycles_through_created_and_updated(demo_server: RunningServer) -> None:
+    async with datasets_app(demo_server) as (app, pilot, client):
+        screen = picker(app)
+        newest = [d.id for d in screen.datasets]
+        await pilot.press("o")
+        await wait_for(pilot, lambda: [d.id for d in screen.datasets] == newest[::-1])
+        assert screen.order_by == "created_at"
+        await pilot.press("o")
+        assert screen.order_by == "-updated_at"
+        expected = await client.list_datasets(order_by="-updated_at")
+        await wait_for(pilot, lambda: screen.datasets == expected.results)
+
+
+async def test_picker_pages_of_thirty(fresh_server: RunningServer) -> None:
+    for n in range(35):
+        fresh_server.create_dataset(f"paged {n:02}")
+    async with datasets_app(fresh_server) as (app, pilot, _):
+        screen = picker(app)
+        assert pager_text(screen).startswith("1-30 of 35 datasets")
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: pager_text(screen).startswith("31-35 of 35"))
+        assert len(screen.datasets) == 5
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: pager_text(screen).startswith("1-30 of 35"))
+        await pilot.press("g")
+        await pilot.press("2", "enter")
+        await wait_for(pilot, lambda: pager_text(screen).startswith("31-35"))
+
+
+async def test_create_a_dataset(server: RunningServer) -> None:
+    async with datasets_app(server) as (app, pilot, client):
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
+        await pilot.press(*"created in tui")
+        await pilot.press("tab", *"about it")
+        app.screen.query_one(JsonEditor).load('{"owner": "qa"}', original=False)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+        [created] = await client.find_datasets_by_name("created in tui")
+        assert (created.description, created.metadata) == ("about it", {"owner": "qa"})
+        await wait_for(pilot, lambda: any(d.id == created.id for d in picker(app).datasets))
+
+
+async def test_create_refuses_a_missing_name_and_non_object_metadata(
+    server: RunningServer,
+) -> None:
+    async with datasets_app(server) as (app, pilot, client):
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
+        form = app.screen
+        await pilot.press("ctrl+s")
+        assert "needs a name" in str(form.query_one("#form-error", Static).render())
+        await pilot.press(*"bad metadata set")
+        form.query_one(JsonEditor).load("[1, 2]", original=False)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "must be a JSON object" in str(form.query_one("#form-error", Static).render())
+        assert app.screen is form
+        assert await client.find_datasets_by_name("bad metadata set") == []
+
+
+async def test_edit_a_dataset_sends_only_changed_fields(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset_id = server.create_dataset("edit me ds", description="old", metadata={"k": 1})
+    async with datasets_app(server) as (app, pilot, client):
+        sent: list[dict[str, Any]] = []
+        original = client.update_dataset
+
+        async def spy(id: str, **fields: Any) -> Dataset:
+            sent.append(fields)
+            return await original(id, **fields)
+
+        monkeypatch.setattr(client, "update_dataset", spy)
+        screen = picker(app)
+        await wait_for(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
+        screen.table.move_cursor(row=screen.table.get_row_index(dataset_id))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
+        app.screen.query_one("#form-description", Input).value = "new words"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+        assert sent == [{"description": "new words"}]
+        assert (await client.get_dataset(dataset_id)).description == "new words"
+
+
+async def test_delete_asks_first_and_undo_restores(server: RunningServer) -> None:
+    dataset_id = server.create_dataset("delete me ds")
+    async with datasets_app(server) as (app, pilot, client):
+        screen = picker(app)
+        await wait_for(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
+        screen.table.move_cursor(row=screen.table.get_row_index(dataset_id))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # no: nothing happens
+        await pilot.pause()
+        assert (await client.get_dataset(dataset_id)).id == dataset_id
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: all(d.id != dataset_id for d in screen.datasets))
+        with pytest.raises(NotFoundError):
+            await client.get_dataset(dataset_id)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
+        assert (await client.get_dataset(dataset_id)).deleted is False
+
+
+async def test_read_only_disables_every_change(server: RunningServer) -> None:
+    dataset_id = seed(server, "read only ds", 3)
+    async with datasets_app(server, read_only=True) as (app, pilot, client):
+        screen = picker(app)
+        for action in ("new", "edit", "delete"):
+            assert screen.check_action(action, ()) is None
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, DatasetsScreen)
+        items = await open_items(app, pilot, client, dataset_id)
+        await pilot.press("d")
+        await pilot.pause()
+        assert items.check_action("delete", ()) is None
+        assert len((await client.list_dataset_items(dataset_id)).results) == 3
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        assert editor_screen(app).check_action("save", ()) is None
+
+
+async def test_enter_opens_a_dataset_and_escape_returns(demo_server: RunningServer) -> None:
+    async with datasets_app(demo_server) as (app, pilot, _):
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+        assert items_screen(app).dataset.id == picker(app).datasets[0].id
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+
+
+# -------------------------------------------------------------------------------- items
+
+
+async def test_items_table_pages_through_the_dataset(server: RunningServer) -> None:
+    dataset_id = seed(server, "paging ds", 260)
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        table = screen.table
+        assert pager_text(screen).startswith("1-100 of 260 items")
+        expected = [i.id for i in (await client.list_dataset_items(dataset_id, limit=100)).results]
+        assert table.shown_ids == expected  # row keys are item ids, in server order
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: pager_text(screen).startswith("101-200 of 260"))
+        await pilot.press("right_curly_bracket")
+        await wait_for(pilot, lambda: pager_text(screen).startswith("201-260 of 260"))
+        assert table.row_count == 60
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: pager_text(screen).startswith("101-200"))
+        await pilot.press("left_curly_bracket")
+        await wait_for(pilot, lambda: pager_text(screen).startswith("1-100"))
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await pilot.press("9", "enter")  # out of range: refused, prompt stays
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("backspace", "3", "enter")
+        await wait_for(pilot, lambda: pager_text(screen).startswith("201-260"))
+
+
+async def test_page_size_cycles_through_the_allowed_sizes(server: RunningServer) -> None:
+    dataset_id = seed(server, "page size ds", 120)
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        await pilot.press("s")  # 100 -> 250
+        await wait_for(pilot, lambda: pager_text(screen).startswith("1-120 of 120"))
+        await pilot.press("s")  # 250 -> 25
+        await wait_for(pilot, lambda: pager_text(screen).startswith("1-25 of 120"))
+        assert screen.table.row_count == 25
+        assert "Page 1 of 5 · 25 per page" in pager_text(screen)
+
+
+async def test_next_page_is_prefetched(server: RunningServer) -> None:
+    dataset_id = seed(server, "prefetch ds", 150)
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        await wait_for(pilot, lambda: screen._cache.get(100, 100) is not None)
+        server.options.latency_ms = 1500  # any network wait would now show
+        try:
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert pager_text(screen).startswith("101-150 of 150")
+            assert screen.table.row_count == 50
+        finally:
+            server.options.latency_ms = 0
+
+
+async def test_a_stale_page_load_is_cancelled_by_the_next(server: RunningServer) -> None:
+    dataset_id = seed(server, "stale ds", 500)
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        await wait_for(pilot, lambda: screen._cache.get(100, 100) is not None)
+        server.options.latency_ms = 300
+        try:
+            await pilot.press("right_square_bracket")  # page 2, from the cache
+            await pilot.press("right_square_bracket")  # page 3: a request...
+            await pilot.press("right_square_bracket")  # ...replaced by page 4's
+            assert "loading" in pager_text(screen)
+            await wait_for(pilot, lambda: pager_text(screen).startswith("301-400"), timeout=5)
+            await pilot.pause(0.5)
+            assert pager_text(screen).startswith("301-400")  # page 3 never landed after it
+        finally:
+            server.options.latency_ms = 0
+        expected = await client.list_dataset_items(dataset_id, limit=100, offset=300)
+        assert screen.table.shown_ids == [item.id for item in expected.results]
+
+
+async def test_cells_are_plain_one_line_text(server: RunningServer) -> None:
+    dataset_id = server.create_dataset("markup ds")
+    server.bulk_insert_items(dataset_id, [{"input": "[b]x[/b]\ny", "output": "ünïcødé ✓"}])
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        row = screen.table.get_row_at(0)
+        assert row[1].plain == '"[b]x[/b]\\ny"'
+        assert "\n" not in row[1].plain
+        assert row[2].plain.startswith('"ünïcødé ✓"')
+
+
+async def test_find_filters_the_loaded_page(server: RunningServer) -> None:
+    dataset_id = seed(server, "find ds", 40)
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        await pilot.press("slash")
+        await pilot.press(*"question 17")
+        await pilot.pause()
+        assert screen.table.row_count == 1
+        assert "find 'question 17': 1 shown" in pager_text(screen)
+        [shown] = screen.table.shown_ids
+        assert (await client.get_dataset_item(shown)).input == {"q": "question 17"}
+        await pilot.press("escape")
+        assert screen.table.row_count == 40
+
+
+async def test_go_to_an_item_by_id_opens_it_from_another_page(server: RunningServer) -> None:
+    dataset_id = seed(server, "goto ds", 130)
+    async with datasets_app(server) as (app, pilot, client):
+        await open_items(app, pilot, client, dataset_id)
+        last = (await client.list_dataset_items(dataset_id, limit=1, offset=129)).results[0]
+        await pilot.press("number_sign")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        app.screen.query_one(Input).value = last.id
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        assert editor_screen(app).item == last
+
+
+async def test_go_to_an_item_on_this_page_by_the_end_of_its_id(server: RunningServer) -> None:
+    dataset_id = seed(server, "goto short ds", 20)
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        target = screen.table.items[12]
+        await pilot.press("number_sign")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await pilot.press(*target.id[-8:], "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+        assert screen.table.current_item == target
+
+
+async def test_delete_an_item_and_undo(server: RunningServer) -> None:
+    dataset_id = seed(server, "item delete ds", 5)
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        target = screen.table.current_item
+        assert target is not None
+        await pilot.press("d")
+        await wait_for(pilot, lambda: target.id not in screen.table.shown_ids)
+        assert pager_text(screen).startswith("1-4 of 4")
+        with pytest.raises(NotFoundError):
+            await client.get_dataset_item(target.id)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: target.id in screen.table.shown_ids)
+        assert (await client.get_dataset_item(target.id)).id == target.id
+
+
+async def test_refresh_shows_items_added_elsewhere(server: RunningServer) -> None:
+    dataset_id = seed(server, "refresh ds", 3)
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        await client.create_dataset_item(dataset_id, input={"new": True})
+        await pilot.press("r")
+        await wait_for(pilot, lambda: pager_text(screen).startswith("1-4 of 4"))
+
+
+async def test_empty_dataset_says_how_to_add_items(server: RunningServer) -> None:
+    dataset_id = server.create_dataset("empty items ds")
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        empty = screen.query_one("#items-empty", Static)
+        assert empty.display and "no items yet" in str(empty.render())
+
+
+# ------------------------------------------------------------------------------- editor
+
+
+async def test_save_sends_a_patch_of_the_changed_fields_only(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset_id = seed(server, "patch ds", 2)
+    async with datasets_app(server) as (app, pilot, client):
+        sent: list[dict[str, Any]] = []
+        original = client.update_dataset_item
+
+        async def spy(id: str, **fields: Any) -> DatasetItem:
+            sent.append(fields)
+            return await original(id, **fields)
+
+        monkeypatch.setattr(client, "update_dataset_item", spy)
+        screen = await open_items(app, pilot, client, dataset_id)
+        item = screen.table.current_item
+        assert item is not None
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        editor = editor_screen(app)
+        set_json(editor, "output", '{"a": "changed"}')
+        editor.ref_input("ref_trace_id").value = "trace-from-tui"
+        await pilot.pause()
+        assert editor.editor("output").dirty and not editor.editor("input").dirty
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: bool(sent) and not editor.dirty)
+        assert sent == [{"output": {"a": "changed"}, "ref_trace_id": "trace-from-tui"}]
+        saved = await client.get_dataset_item(item.id)
+        assert (saved.input, saved.output) == (item.input, {"a": "changed"})
+        await pilot.press("escape")  # clean: leaves without asking
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+        assert screen.table.current_item == saved
+
+
+async def test_invalid_json_shows_line_and_column_and_blocks_save(server: RunningServer) -> None:
+    dataset_id = seed(server, "invalid ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        editor = await open_editor(app, pilot, client, item)
+        set_json(editor, "metadata", '{\n  "a": ,\n}')
+        await pilot.pause()
+        label = str(editor.editor("metadata").query_one(Static).render())
+        assert "line 2, col 8" in label
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert "Metadata" in str(editor.query_one("#editor-status", Static).render())
+        assert (await client.get_dataset_item(item.id)).updated_at == item.updated_at
+
+
+async def test_format_pretty_prints_the_focused_field(server: RunningServer) -> None:
+    dataset_id = seed(server, "format ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        editor = await open_editor(app, pilot, client, await first_item(client, dataset_id))
+        set_json(editor, "input", '{"a":1,"b":[1,2]}')
+        await pilot.press("ctrl+f")
+        assert editor.editor("input").text == '{\n  "a": 1,\n  "b": [\n    1,\n    2\n  ]\n}'
+
+
+async def test_leaving_with_unsaved_changes_asks(server: RunningServer, draft_dir: Path) -> None:
+    dataset_id = seed(server, "leave ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        editor = await open_editor(app, pilot, client, item)
+        set_json(editor, "input", '"unsaved"')
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("escape")  # keep editing
+        await wait_for(pilot, lambda: app.screen is editor)
+        assert editor.editor("input").text == '"unsaved"'
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("d")  # discard
+        await wait_for(pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen)))
+        assert DraftStore(draft_dir).all() == []
+        assert (await client.get_dataset_item(item.id)).input == item.input
+
+
+async def test_conflict_overwrite_sends_mine(server: RunningServer) -> None:
+    dataset_id = seed(server, "conflict ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        editor = await open_editor(app, pilot, client, item)
+        await client.update_dataset_item(item.id, output="theirs")  # someone else saves
+        set_json(editor, "output", '"mine"')
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        conflict = app.screen
+        assert '"theirs"' in conflict.query_one("#conflict-server").text  # type: ignore[attr-defined]
+        assert '"mine"' in conflict.query_one("#conflict-mine").text  # type: ignore[attr-defined]
+        await pilot.press("o")
+        await wait_for(pilot, lambda: app.screen is editor and not editor.dirty)
+        assert (await client.get_dataset_item(item.id)).output == "mine"
+
+
+async def test_conflict_reload_takes_theirs_and_keep_editing_sends_nothing(
+    server: RunningServer,
+) -> None:
+    dataset_id = seed(server, "conflict reload ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        editor = await open_editor(app, pilot, client, item)
+        await client.update_dataset_item(item.id, output="theirs")
+        set_json(editor, "output", '"mine"')
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await pilot.press("escape")  # keep editing
+        await wait_for(pilot, lambda: app.screen is editor)
+        assert editor.editor("output").text == '"mine"'
+        assert (await client.get_dataset_item(item.id)).output == "theirs"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await pilot.press("r")
+        await wait_for(
+            pilot, lambda: app.screen is editor and editor.editor("output").text == '"theirs"'
+        )
+        assert not editor.dirty
+
+
+async def test_a_500_during_save_keeps_text_and_draft_and_the_draft_comes_back(
+    server: RunningServer, draft_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset_id = seed(server, "fault save ds", 1)
+    async with datasets_app(server, max_retries=0) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        original_get = client.get_dataset_item
+
+        async def get_then_fail(id: str) -> DatasetItem:
+            fetched = await original_get(id)
+            server.options.fail_next = 1  # the PATCH that follows gets a 500
+            return fetched
+
+        monkeypatch.setattr(client, "get_dataset_item", get_then_fail)
+        editor = await open_editor(app, pilot, client, item)
+        set_json(editor, "input", '{"kept": "through a 500"}')
+        await pilot.press("ctrl+s")
+        status = editor.query_one("#editor-status", Static)
+        await wait_for(pilot, lambda: "Not saved" in str(status.render()))
+        assert editor.editor("input").text == '{"kept": "through a 500"}'
+        assert any("500" in n.message for n in app._notifications)
+        [draft] = DraftStore(draft_dir).all()
+        assert draft.fields["input"] == '{"kept": "through a 500"}'
+        assert (await original_get(item.id)).input == item.input
+        monkeypatch.setattr(client, "get_dataset_item", original_get)
+
+        # Leave keeping the draft, open the item again: the draft is offered back.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("k")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen)))
+        editor = await open_editor(app, pilot, client, item)
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.screen is editor)
+        assert editor.editor("input").text == '{"kept": "through a 500"}'
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not editor.dirty)
+        assert (await client.get_dataset_item(item.id)).input == {"kept": "through a 500"}
+        assert DraftStore(draft_dir).all() == []
+
+
+async def test_drafts_are_written_while_typing_and_private(
+    server: RunningServer, draft_dir: Path
+) -> None:
+    dataset_id = seed(server, "draft ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        editor = await open_editor(app, pilot, client, item)
+        editor.editor("input").focus_editor()
+        await pilot.press("x", "space")
+        await wait_for(pilot, lambda: bool(DraftStore(draft_dir).all()), timeout=4)
+        [draft] = DraftStore(draft_dir).all()
+        assert draft.key == DraftKey(client.host, client.project_id, "dataset_item", item.id)
+        assert draft.fields["input"] == editor.editor("input").text
+        assert draft.fields["input"].startswith("x {")
+        path = next(draft_dir.iterdir())
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_new_item_with_save_and_add_another(server: RunningServer) -> None:
+    dataset_id = server.create_dataset("new items ds")
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        editor = editor_screen(app)
+        assert editor.editor("input").text == "{}"
+        set_json(editor, "input", '{"q": "first"}')
+        editor.ref_input("ref_timestamp").value = "2025-04-01T12:00:00Z"
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: editor.editor("input").text == "{}")
+        assert editor.ref_input("ref_timestamp").value == ""
+        set_json(editor, "input", '{"q": "second"}')
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+        await wait_for(pilot, lambda: screen.table.row_count == 2)
+        items = (await client.list_dataset_items(dataset_id)).results
+        assert [i.input for i in items] == [{"q": "second"}, {"q": "first"}]
+        assert items[1].ref_timestamp is not None
+
+
+async def test_bad_ref_timestamp_is_refused(server: RunningServer) -> None:
+    dataset_id = seed(server, "bad ts ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        editor = await open_editor(app, pilot, client, item)
+        editor.ref_input("ref_timestamp").value = "yesterday"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert "ISO 8601" in str(editor.query_one("#editor-status", Static).render())
+        assert editor.ref_input("ref_timestamp").has_focus
+
+
+@pytest.fixture
+def fake_editor(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """An $EDITOR command that replaces the file's text with the given one."""
+
+    def make(text: str) -> str:
+        script = tmp_path / "fake_editor.py"
+        script.write_text(f"import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write({text!r})\n")
+        return f"{sys.executable} {script}"
+
+    yield make
+
+
+async def test_external_editor_round_trip_validates_on_return(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[[str], str]
+) -> None:
+    dataset_id = seed(server, "external ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+        editor = await open_editor(app, pilot, client, await first_item(client, dataset_id))
+        editor.editor("output").focus_editor()
+        await pilot.pause()
+        monkeypatch.setenv("VISUAL", fake_editor('{"from": "editor"}\n'))
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert editor.editor("output").text == '{"from": "editor"}'
+        assert editor.editor("output").error is None
+        monkeypatch.setenv("VISUAL", fake_editor("{oops"))
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert editor.editor("output").text == "{oops"  # kept as typed, flagged invalid
+        assert editor.editor("output").error is not None
+        assert any("not valid JSON" in n.message for n in app._notifications)
+
+
+async def test_copy_sends_the_focused_field_to_the_clipboard(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset_id = seed(server, "copy ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        copied: list[str] = []
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        editor = await open_editor(app, pilot, client, await first_item(client, dataset_id))
+        editor.editor("metadata").focus_editor()
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        assert copied == [editor.editor("metadata").text]
+
+
+async def test_large_values_switch_highlighting_off(server: RunningServer) -> None:
+    dataset_id = server.create_dataset("large ds")
+    big = {"rows": ["x" * 100 for _ in range(3_000)]}  # about 320 KB pretty-printed
+    server.bulk_insert_items(dataset_id, [{"input": big, "output": {"small": 1}}])
+    async with datasets_app(server) as (app, pilot, client):
+        editor = await open_editor(app, pilot, client, await first_item(client, dataset_id))
+        large, small = editor.editor("input"), editor.editor("output")
+        assert (large.highlighting, small.highlighting) == (False, True)
+        assert "highlighting off" in str(large.query_one(Static).render())
+        large.focus_editor()
+        await pilot.press("x")
+        await wait_for(pilot, lambda: large.dirty)
+
+
+# ----------------------------------------------------------------------------- transfer
+
+
+async def test_export_modal_writes_every_item(server: RunningServer, tmp_path: Path) -> None:
+    dataset_id = seed(server, "export modal ds", 230)
+    async with datasets_app(server) as (app, pilot, client):
+        await open_items(app, pilot, client, dataset_id)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        target = tmp_path / "exported.jsonl"
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        status = app.screen.query_one(".transfer-status", Static)
+        await wait_for(pilot, lambda: "Exported 230 items" in str(status.render()))
+        assert len(target.read_text().splitlines()) == 230
+
+
+async def test_export_modal_cancel_leaves_no_file(server: RunningServer, tmp_path: Path) -> None:
+    dataset_id = seed(server, "export cancel ds", 300)
+    async with datasets_app(server) as (app, pilot, client):
+        await open_items(app, pilot, client, dataset_id)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        modal = app.screen
+        target = tmp_path / "never.jsonl"
+        modal.query_one("#export-path", Input).value = str(target)
+        server.options.latency_ms = 400
+        try:
+            await pilot.press("enter")
+            await pilot.pause(0.1)
+            await pilot.press("escape")
+            status = modal.query_one(".transfer-status", Static)
+            await wait_for(pilot, lambda: "cancelled" in str(status.render()))
+        finally:
+            server.options.latency_ms = 0
+        assert not target.exists() and not target.with_name("never.jsonl.part").exists()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+
+
+async def test_import_modal_reports_failed_lines_and_refreshes(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    dataset_id = server.create_dataset("import modal ds")
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"input": 1}\n{"input": 2}\n{"inptu": 3}\n')
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
+        modal = app.screen
+        modal.query_one("#import-path", Input).value = str(source)
+        await pilot.press("enter")
+        status = modal.query_one(".transfer-status", Static)
+        await wait_for(pilot, lambda: "2 imported, 1 failed" in str(status.render()))
+        failures = str(modal.query_one("#failure-lines", Static).render())
+        assert "line 3: unknown field(s): 'inptu'" in failures
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.table.row_count == 2)
