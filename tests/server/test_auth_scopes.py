@@ -19,44 +19,46 @@ NOT_AUTHENTICATED = (
 )
 
 
-def _get(server: RunningServer, path: str, key: str | None, method: str = "GET") -> httpx.Response:
+def _get(
+    http: httpx.Client, server: RunningServer, path: str, key: str | None, method: str = "GET"
+) -> httpx.Response:
     headers = {} if key is None else {"Authorization": f"Bearer {key}"}
     body = {"name": "x"} if method in {"POST", "PATCH", "PUT"} else None
-    return httpx.request(method, f"{server.url}{path}", headers=headers, json=body)
+    return http.request(method, f"{server.url}{path}", headers=headers, json=body)
 
 
 @pytest.mark.parametrize("resource", ["datasets", "dataset_items", "data_color_themes"])
 def test_no_credentials_is_401_without_www_authenticate(
-    fresh_server: RunningServer, error_of: ErrorOf, resource: str
+    http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf, resource: str
 ) -> None:
-    response = _get(fresh_server, f"/api/projects/1/{resource}/", None)
+    response = _get(http, fresh_server, f"/api/projects/1/{resource}/", None)
     assert error_of(response) == NOT_AUTHENTICATED
     assert "www-authenticate" not in response.headers
 
 
 def test_themes_can_answer_403_without_credentials(
-    fresh_server: RunningServer, error_of: ErrorOf
+    http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
 ) -> None:
     fresh_server.options.themes_no_credentials_status = 403
-    themes = _get(fresh_server, "/api/projects/1/data_color_themes/", None)
+    themes = _get(http, fresh_server, "/api/projects/1/data_color_themes/", None)
     assert error_of(themes) == (403, *NOT_AUTHENTICATED[1:])
-    assert _get(fresh_server, "/api/projects/1/datasets/", None).status_code == 401
+    assert _get(http, fresh_server, "/api/projects/1/datasets/", None).status_code == 401
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Basic abc", "Token phx_x", "bearer"])
 def test_malformed_authorization_counts_as_no_credentials(
-    fresh_server: RunningServer, error_of: ErrorOf, header: str
+    http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf, header: str
 ) -> None:
-    response = httpx.get(
+    response = http.get(
         f"{fresh_server.url}/api/projects/1/datasets/", headers={"Authorization": header}
     )
     assert error_of(response) == NOT_AUTHENTICATED
 
 
 def test_unknown_key_is_401_with_posthogs_detail(
-    fresh_server: RunningServer, error_of: ErrorOf
+    http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
 ) -> None:
-    response = _get(fresh_server, "/api/projects/1/datasets/", "phx_not_a_real_key")
+    response = _get(http, fresh_server, "/api/projects/1/datasets/", "phx_not_a_real_key")
     assert error_of(response) == (
         401,
         "authentication_error",
@@ -64,14 +66,14 @@ def test_unknown_key_is_401_with_posthogs_detail(
         "Personal API key found in request Authorization header is invalid.",
         None,
     )
-    from_query = httpx.get(
+    from_query = http.get(
         f"{fresh_server.url}/api/projects/1/datasets/", params={"personal_api_key": "phx_nope"}
     )
     assert error_of(from_query)[3] == "Personal API key found in request query string is invalid."
 
 
-def test_key_in_query_string_is_accepted(fresh_server: RunningServer) -> None:
-    response = httpx.get(
+def test_key_in_query_string_is_accepted(http: httpx.Client, fresh_server: RunningServer) -> None:
+    response = http.get(
         f"{fresh_server.url}/api/projects/1/datasets/",
         params={"personal_api_key": fresh_server.api_key},
     )
@@ -110,6 +112,7 @@ def _missing(scope: str) -> tuple[int, str, str, str, None]:
     ],
 )
 def test_scopes(
+    http: httpx.Client,
     fresh_server: RunningServer,
     error_of: ErrorOf,
     scopes: list[str],
@@ -118,7 +121,7 @@ def test_scopes(
     expected: tuple[int, str, str, str, None] | None,
 ) -> None:
     key = fresh_server.create_api_key(scopes)
-    response = _get(fresh_server, path, key, method)
+    response = _get(http, fresh_server, path, key, method)
     if expected is None:
         assert response.status_code in {200, 201}, response.text
     else:
@@ -126,16 +129,18 @@ def test_scopes(
 
 
 def test_scope_is_checked_before_the_project(
-    fresh_server: RunningServer, error_of: ErrorOf
+    http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
 ) -> None:
     key = fresh_server.create_api_key(["project:read"])
-    response = _get(fresh_server, "/api/projects/999/datasets/", key)
+    response = _get(http, fresh_server, "/api/projects/999/datasets/", key)
     assert error_of(response) == _missing("dataset:read")
 
 
-def test_project_scoped_keys(fresh_server: RunningServer, error_of: ErrorOf) -> None:
+def test_project_scoped_keys(
+    http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
+) -> None:
     elsewhere = fresh_server.create_api_key(["*"], scoped_teams=[fresh_server.other_project_id])
-    response = _get(fresh_server, "/api/projects/1/datasets/", elsewhere)
+    response = _get(http, fresh_server, "/api/projects/1/datasets/", elsewhere)
     assert error_of(response) == (
         403,
         "authentication_error",
@@ -144,19 +149,21 @@ def test_project_scoped_keys(fresh_server: RunningServer, error_of: ErrorOf) -> 
         None,
     )
     # `@current` resolves first, then the key's project list applies.
-    assert _get(fresh_server, "/api/projects/@current/datasets/", elsewhere).status_code == 403
+    assert (
+        _get(http, fresh_server, "/api/projects/@current/datasets/", elsewhere).status_code == 403
+    )
     # A project that does not exist is still "not found".
-    assert _get(fresh_server, "/api/projects/999/datasets/", elsewhere).status_code == 404
+    assert _get(http, fresh_server, "/api/projects/999/datasets/", elsewhere).status_code == 404
     # /api/users/@me/ is exempt from project scoping.
-    assert _get(fresh_server, "/api/users/@me/", elsewhere).status_code == 200
+    assert _get(http, fresh_server, "/api/users/@me/", elsewhere).status_code == 200
     ours = fresh_server.create_api_key(["dataset:read"], scoped_teams=[fresh_server.project_id])
-    assert _get(fresh_server, "/api/projects/1/datasets/", ours).status_code == 200
+    assert _get(http, fresh_server, "/api/projects/1/datasets/", ours).status_code == 200
 
 
 def test_unauthenticated_requests_never_reach_the_body(
-    fresh_server: RunningServer, error_of: ErrorOf
+    http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
 ) -> None:
-    response = httpx.post(
+    response = http.post(
         f"{fresh_server.url}/api/projects/1/datasets/",
         content=b"{not json",
         headers={"Content-Type": "application/json"},

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -258,13 +259,16 @@ def demo_server() -> Iterator[RunningServer]:
 
 
 @pytest.fixture
-def client_for(demo_server: RunningServer) -> Iterator[Callable[[str], httpx.Client]]:
+def client_for(
+    demo_server: RunningServer, tls_context: ssl.SSLContext
+) -> Iterator[Callable[[str], httpx.Client]]:
     clients: list[httpx.Client] = []
 
     def make(prefix: str) -> httpx.Client:
         client = httpx.Client(
             base_url=f"{demo_server.url}/api/{prefix}/{demo_server.project_id}/",
             headers={"Authorization": f"Bearer {demo_server.api_key}"},
+            verify=tls_context,
         )
         clients.append(client)
         return client
@@ -322,6 +326,7 @@ def test_response_matches_the_documented_schema(
     ],
 )
 def test_error_bodies_have_posthogs_flat_shape(
+    http: httpx.Client,
     demo_server: RunningServer,
     method: str,
     path: str,
@@ -337,26 +342,30 @@ def test_error_bodies_have_posthogs_flat_shape(
         request["content"] = payload
     elif payload is not None:
         request["json"] = payload
-    response = httpx.request(method, demo_server.url + path, **request)
+    response = http.request(method, demo_server.url + path, **request)
     assert response.status_code == status
     validate(response.json(), ERROR_SCHEMA, {})
 
 
-def test_injected_errors_have_posthogs_flat_shape(demo_server: RunningServer) -> None:
+def test_injected_errors_have_posthogs_flat_shape(
+    http: httpx.Client, demo_server: RunningServer
+) -> None:
     demo_server.options.fail_next = 1
     demo_server.options.throttle_next = 1
     for expected in (500, 429):
-        response = httpx.get(f"{demo_server.url}/api/projects/1/datasets/")
+        response = http.get(f"{demo_server.url}/api/projects/1/datasets/")
         assert response.status_code == expected
         validate(response.json(), ERROR_SCHEMA, {})
 
 
-def test_each_known_difference_is_needed(demo_server: RunningServer) -> None:
+def test_each_known_difference_is_needed(http: httpx.Client, demo_server: RunningServer) -> None:
     """Without its patch, the real response would fail the raw schema: no stale entries."""
     spec = _spec()
     raw_defs = to_json_schema(spec["components"]["schemas"])
-    with httpx.Client(headers={"Authorization": f"Bearer {demo_server.api_key}"}) as client:
-        themes = client.get(f"{demo_server.url}/api/projects/1/data_color_themes/").json()
+    themes = http.get(
+        f"{demo_server.url}/api/projects/1/data_color_themes/",
+        headers={"Authorization": f"Bearer {demo_server.api_key}"},
+    ).json()
     for schema in (
         {"$ref": "#/$defs/PaginatedDataColorThemeList"},
         {"$ref": "#/$defs/DataColorTheme"},

@@ -183,7 +183,9 @@ def test_id_in_filters_and_rejects_malformed_uuids(
     )
 
 
-def test_pagination_envelope_and_links(api: httpx.Client, fresh_server: RunningServer) -> None:
+def test_pagination_envelope_and_links(
+    http: httpx.Client, api: httpx.Client, fresh_server: RunningServer
+) -> None:
     start = datetime(2025, 1, 1, tzinfo=UTC)
     for index in range(5):
         fresh_server.create_dataset(f"d{index}", created_at=start + timedelta(minutes=index))
@@ -195,11 +197,11 @@ def test_pagination_envelope_and_links(api: httpx.Client, fresh_server: RunningS
     assert first["next"] == f"{base}?limit=2&offset=2&search=d"
     assert first["previous"] is None
 
-    second = httpx.get(first["next"], headers=api.headers).json()
+    second = http.get(first["next"], headers=api.headers).json()
     assert [row["name"] for row in second["results"]] == ["d2", "d1"]
     # The previous page starts at 0, so `offset` is dropped.
     assert second["previous"] == f"{base}?limit=2&search=d"
-    third = httpx.get(second["next"], headers=api.headers).json()
+    third = http.get(second["next"], headers=api.headers).json()
     assert [row["name"] for row in third["results"]] == ["d0"]
     assert third["next"] is None
     assert third["previous"] == f"{base}?limit=2&offset=2&search=d"
@@ -234,10 +236,10 @@ def test_default_limit_and_bad_values_fall_back(
     assert len(page["results"]) == expected_count
 
 
-def test_links_use_the_request_host(fresh_server: RunningServer) -> None:
+def test_links_use_the_request_host(http: httpx.Client, fresh_server: RunningServer) -> None:
     for index in range(3):
         fresh_server.create_dataset(f"d{index}")
-    response = httpx.get(
+    response = http.get(
         f"{fresh_server.url}/api/projects/{fresh_server.project_id}/datasets/?limit=1",
         headers={"Authorization": f"Bearer {fresh_server.api_key}", "Host": "posthog.example:8443"},
     )

@@ -68,14 +68,14 @@ def test_drop_next_closes_the_connection_without_a_response(
     assert api.get("datasets/").json()["count"] == 0
 
 
-def test_drop_rate(fresh_server: RunningServer) -> None:
+def test_drop_rate(http: httpx.Client, fresh_server: RunningServer) -> None:
     fresh_server.options.drop_rate = 1.0
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
-        httpx.get(f"{fresh_server.url}/api/users/@me/")
+        http.get(f"{fresh_server.url}/api/users/@me/")
     fresh_server.options.drop_rate = 0.0
-    assert httpx.get(f"{fresh_server.url}/api/users/@me/").status_code == 401
+    assert http.get(f"{fresh_server.url}/api/users/@me/").status_code == 401
 
 
-def test_faults_come_before_authentication(fresh_server: RunningServer) -> None:
+def test_faults_come_before_authentication(http: httpx.Client, fresh_server: RunningServer) -> None:
     fresh_server.options.fail_next = 1
-    assert httpx.get(f"{fresh_server.url}/api/users/@me/").status_code == 500
+    assert http.get(f"{fresh_server.url}/api/users/@me/").status_code == 500

@@ -64,10 +64,10 @@ def test_another_organizations_project_is_403(
     ],
 )
 def test_unknown_paths_are_endpoint_not_found(
-    fresh_server: RunningServer, error_of: ErrorOf, path: str
+    http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf, path: str
 ) -> None:
     # No credentials needed: the route is resolved before authentication.
-    response = httpx.get(fresh_server.url + path)
+    response = http.get(fresh_server.url + path)
     assert error_of(response) == (404, "invalid_request", "not_found", "Endpoint not found.", None)
 
 

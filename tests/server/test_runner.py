@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import statistics
 import time
 from pathlib import Path
@@ -19,12 +20,13 @@ def _port_is_open(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_starts_on_a_free_port_and_stops_cleanly() -> None:
+def test_starts_on_a_free_port_and_stops_cleanly(tls_context: ssl.SSLContext) -> None:
     server = start_server()
     assert server.port > 0
     assert server.url == f"http://127.0.0.1:{server.port}"
     assert _port_is_open(server.port)
-    with httpx.Client(headers={"Authorization": f"Bearer {server.api_key}"}) as client:
+    headers = {"Authorization": f"Bearer {server.api_key}"}
+    with httpx.Client(headers=headers, verify=tls_context) as client:
         assert client.get(f"{server.url}/api/users/@me/").status_code == 200
         started = time.perf_counter()
         server.stop()  # with a keep-alive connection open
@@ -32,11 +34,11 @@ def test_starts_on_a_free_port_and_stops_cleanly() -> None:
     assert not _port_is_open(server.port)
 
 
-def test_context_manager_and_two_servers_side_by_side() -> None:
+def test_context_manager_and_two_servers_side_by_side(http: httpx.Client) -> None:
     with start_server() as first, start_server() as second:
         assert first.port != second.port
         assert first.api_key != second.api_key
-        response = httpx.get(
+        response = http.get(
             f"{second.url}/api/users/@me/", headers={"Authorization": f"Bearer {first.api_key}"}
         )
         assert response.status_code == 401  # keys are per server
@@ -56,12 +58,12 @@ def test_startup_is_fast() -> None:
     assert time.perf_counter() - started < 1.0
 
 
-def test_options_and_api_key_are_the_callers() -> None:
+def test_options_and_api_key_are_the_callers(http: httpx.Client) -> None:
     options = ServerOptions(paid_plan=False)
     with start_server(options=options, api_key="phx_fixed_for_this_test") as server:
         assert server.options is options
         assert server.api_key == "phx_fixed_for_this_test"
-        response = httpx.get(
+        response = http.get(
             f"{server.url}/api/users/@me/",
             headers={"Authorization": "Bearer phx_fixed_for_this_test"},
         )
@@ -73,12 +75,12 @@ def test_repr_never_shows_the_key() -> None:
         assert server.api_key not in repr(server)
 
 
-def test_a_file_database_keeps_its_data(tmp_path: Path) -> None:
+def test_a_file_database_keeps_its_data(http: httpx.Client, tmp_path: Path) -> None:
     db = str(tmp_path / "phtui.sqlite3")
     with start_server(db=db, seed="empty") as first:
         dataset_id = first.create_dataset("kept")
     with start_server(db=db, seed="demo") as second:  # existing data wins over the seed
-        response = httpx.get(
+        response = http.get(
             f"{second.url}/api/projects/{second.project_id}/datasets/",
             headers={"Authorization": f"Bearer {second.api_key}"},
         )
@@ -90,7 +92,7 @@ def test_unknown_seed_is_refused() -> None:
         start_server(seed="lots")
 
 
-def test_create_dataset_and_bulk_insert() -> None:
+def test_create_dataset_and_bulk_insert(http: httpx.Client) -> None:
     with start_server() as server:
         dataset_id = server.create_dataset("bulk", description="d", metadata={"k": 1})
         started = time.perf_counter()
@@ -101,7 +103,7 @@ def test_create_dataset_and_bulk_insert() -> None:
         elapsed = time.perf_counter() - started
         assert count == 20_000
         assert elapsed < 2.0  # 100,000 in a few seconds
-        page = httpx.get(
+        page = http.get(
             f"{server.url}/api/projects/{server.project_id}/dataset_items/",
             params={"dataset": dataset_id, "limit": 2, "offset": 19_998},
             headers={"Authorization": f"Bearer {server.api_key}"},

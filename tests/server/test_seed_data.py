@@ -10,8 +10,8 @@ import httpx
 from phtui.server.runner import RunningServer, start_server
 
 
-def _get(server: RunningServer, path: str, **params: Any) -> Any:
-    response = httpx.get(
+def _get(http: httpx.Client, server: RunningServer, path: str, **params: Any) -> Any:
+    response = http.get(
         f"{server.url}/api/projects/{server.project_id}/{path}",
         params=params,
         headers={"Authorization": f"Bearer {server.api_key}"},
@@ -20,27 +20,29 @@ def _get(server: RunningServer, path: str, **params: Any) -> Any:
     return response.json()
 
 
-def test_empty_seed_has_only_the_global_theme(fresh_server: RunningServer) -> None:
-    assert [theme["name"] for theme in _get(fresh_server, "data_color_themes/")] == [
+def test_empty_seed_has_only_the_global_theme(
+    http: httpx.Client, fresh_server: RunningServer
+) -> None:
+    assert [theme["name"] for theme in _get(http, fresh_server, "data_color_themes/")] == [
         "Default Theme"
     ]
-    assert _get(fresh_server, "datasets/")["count"] == 0
-    assert _get(fresh_server, "dataset_items/")["count"] == 0
+    assert _get(http, fresh_server, "datasets/")["count"] == 0
+    assert _get(http, fresh_server, "dataset_items/")["count"] == 0
     assert fresh_server.project_id != fresh_server.other_project_id
 
 
-def test_demo_seed_contents(demo_server: RunningServer) -> None:
-    themes = _get(demo_server, "data_color_themes/")
+def test_demo_seed_contents(http: httpx.Client, demo_server: RunningServer) -> None:
+    themes = _get(http, demo_server, "data_color_themes/")
     names = [theme["name"] for theme in themes]
     assert names[0] == "Default Theme"
     assert {"Brand", "Colorblind safe (Okabe-Ito)", "Pastel"} <= set(names)
     assert len(names) >= 4
     assert all(theme["created_by"] is not None for theme in themes[1:])
 
-    datasets = _get(demo_server, "datasets/")["results"]
+    datasets = _get(http, demo_server, "datasets/")["results"]
     assert len(datasets) == 3
     counts = {
-        dataset["name"]: _get(demo_server, "dataset_items/", dataset=dataset["id"], limit=1)[
+        dataset["name"]: _get(http, demo_server, "dataset_items/", dataset=dataset["id"], limit=1)[
             "count"
         ]
         for dataset in datasets
@@ -48,7 +50,7 @@ def test_demo_seed_contents(demo_server: RunningServer) -> None:
     assert max(counts.values()) >= 1000
     assert min(counts.values()) >= 5
 
-    items = _get(demo_server, "dataset_items/", limit=2000)["results"]
+    items = _get(http, demo_server, "dataset_items/", limit=2000)["results"]
     chats = [
         item for item in items if isinstance(item["input"], dict) and "messages" in item["input"]
     ]
@@ -65,13 +67,13 @@ def test_demo_seed_contents(demo_server: RunningServer) -> None:
     assert any(not text.isascii() for text in texts)
 
 
-def test_demo_seed_is_deterministic() -> None:
+def test_demo_seed_is_deterministic(http: httpx.Client) -> None:
     def snapshot() -> list[Any]:
         with start_server(seed="demo") as server:
             return [
-                _get(server, "data_color_themes/"),
-                _get(server, "datasets/"),
-                _get(server, "dataset_items/", limit=2000)["results"],
+                _get(http, server, "data_color_themes/"),
+                _get(http, server, "datasets/"),
+                _get(http, server, "dataset_items/", limit=2000)["results"],
             ]
 
     first, second = snapshot(), snapshot()
@@ -81,15 +83,16 @@ def test_demo_seed_is_deterministic() -> None:
     assert all(uuid.UUID(item_id).version == 7 for item_id in ids)
 
 
-def test_demo_hides_a_deleted_dataset_and_item_that_patch_can_restore(
+def test_demo_hides_a_deleted_dataset_that_patch_can_restore(
+    http: httpx.Client,
     demo_server: RunningServer,
 ) -> None:
     hidden = demo_server.store.deleted_dataset_ids(demo_server.project_id)
     assert len(hidden) == 1
-    response = httpx.patch(
+    response = http.patch(
         f"{demo_server.url}/api/projects/1/datasets/{hidden[0]}/",
         json={"deleted": False},
         headers={"Authorization": f"Bearer {demo_server.api_key}"},
     )
     assert response.status_code == 200
-    assert _get(demo_server, "datasets/")["count"] == 4
+    assert _get(http, demo_server, "datasets/")["count"] == 4

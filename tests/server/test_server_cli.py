@@ -37,7 +37,7 @@ def _read_settings(process: subprocess.Popen[str]) -> dict[str, str]:
     raise AssertionError(f"server exited early: {process.stderr.read() if process.stderr else ''}")
 
 
-def test_runs_prints_connection_settings_and_stops_on_ctrl_c() -> None:
+def test_runs_prints_connection_settings_and_stops_on_ctrl_c(http: httpx.Client) -> None:
     process = _start("--port", "0", "--seed", "empty", "--no-throttle")
     try:
         settings = _read_settings(process)
@@ -45,7 +45,7 @@ def test_runs_prints_connection_settings_and_stops_on_ctrl_c() -> None:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", host)
         assert settings["POSTHOG_PROJECT_ID"] == "1"
         assert settings["POSTHOG_PERSONAL_API_KEY"].startswith("phx_")
-        response = httpx.get(
+        response = http.get(
             f"{host}/api/projects/1/data_color_themes/",
             headers={"Authorization": f"Bearer {settings['POSTHOG_PERSONAL_API_KEY']}"},
         )

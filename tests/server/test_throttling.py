@@ -14,21 +14,23 @@ from phtui.server.throttle import Rate, Throttle
 ErrorOf = Callable[[httpx.Response], tuple[int, str, str, str, str | None]]
 
 
-def _burst(server: RunningServer, key: str, count: int) -> list[httpx.Response]:
-    with httpx.Client(headers={"Authorization": f"Bearer {key}"}) as client:
-        return [client.get(f"{server.url}/api/users/@me/") for _ in range(count)]
+def _burst(http: httpx.Client, server: RunningServer, key: str, count: int) -> list[httpx.Response]:
+    headers = {"Authorization": f"Bearer {key}"}
+    return [http.get(f"{server.url}/api/users/@me/", headers=headers) for _ in range(count)]
 
 
-def test_off_by_default(fresh_server: RunningServer) -> None:
+def test_off_by_default(http: httpx.Client, fresh_server: RunningServer) -> None:
     fresh_server.options.burst_per_minute = 2
-    responses = _burst(fresh_server, fresh_server.api_key, 5)
+    responses = _burst(http, fresh_server, fresh_server.api_key, 5)
     assert {response.status_code for response in responses} == {200}
 
 
-def test_burst_limit_gives_posthogs_429(fresh_server: RunningServer, error_of: ErrorOf) -> None:
+def test_burst_limit_gives_posthogs_429(
+    http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
+) -> None:
     fresh_server.options.throttle = True
     fresh_server.options.burst_per_minute = 3
-    responses = _burst(fresh_server, fresh_server.api_key, 4)
+    responses = _burst(http, fresh_server, fresh_server.api_key, 4)
     assert [response.status_code for response in responses] == [200, 200, 200, 429]
     status, type_, code, detail, attr = error_of(responses[-1])
     assert (status, type_, code, attr) == (429, "throttled_error", "throttled", None)
@@ -39,37 +41,39 @@ def test_burst_limit_gives_posthogs_429(fresh_server: RunningServer, error_of: E
     assert "retry-after" not in responses[-1].headers
 
 
-def test_retry_after_header_switch(fresh_server: RunningServer) -> None:
+def test_retry_after_header_switch(http: httpx.Client, fresh_server: RunningServer) -> None:
     fresh_server.options.throttle = True
     fresh_server.options.retry_after_header = True
     fresh_server.options.burst_per_minute = 1
-    throttled = _burst(fresh_server, fresh_server.api_key, 2)[-1]
+    throttled = _burst(http, fresh_server, fresh_server.api_key, 2)[-1]
     assert throttled.status_code == 429
     assert throttled.headers["retry-after"] in {"59", "60"}
     assert throttled.headers["retry-after"] in throttled.json()["detail"]
 
 
-def test_limits_are_per_key(fresh_server: RunningServer) -> None:
+def test_limits_are_per_key(http: httpx.Client, fresh_server: RunningServer) -> None:
     fresh_server.options.throttle = True
     fresh_server.options.burst_per_minute = 2
-    assert _burst(fresh_server, fresh_server.api_key, 3)[-1].status_code == 429
+    assert _burst(http, fresh_server, fresh_server.api_key, 3)[-1].status_code == 429
     other_key = fresh_server.create_api_key(["*"])
-    assert [r.status_code for r in _burst(fresh_server, other_key, 2)] == [200, 200]
+    assert [r.status_code for r in _burst(http, fresh_server, other_key, 2)] == [200, 200]
 
 
-def test_sustained_limit(fresh_server: RunningServer) -> None:
+def test_sustained_limit(http: httpx.Client, fresh_server: RunningServer) -> None:
     fresh_server.options.throttle = True
     fresh_server.options.sustained_per_hour = 2
-    throttled = _burst(fresh_server, fresh_server.api_key, 3)[-1]
+    throttled = _burst(http, fresh_server, fresh_server.api_key, 3)[-1]
     assert throttled.status_code == 429
     assert "Expected available in 3600 seconds." in throttled.json()["detail"]
 
 
-def test_failed_authentication_is_not_counted(fresh_server: RunningServer) -> None:
+def test_failed_authentication_is_not_counted(
+    http: httpx.Client, fresh_server: RunningServer
+) -> None:
     fresh_server.options.throttle = True
     fresh_server.options.burst_per_minute = 1
-    assert {r.status_code for r in _burst(fresh_server, "phx_wrong", 3)} == {401}
-    assert _burst(fresh_server, fresh_server.api_key, 1)[0].status_code == 200
+    assert {r.status_code for r in _burst(http, fresh_server, "phx_wrong", 3)} == {401}
+    assert _burst(http, fresh_server, fresh_server.api_key, 1)[0].status_code == 200
 
 
 class FakeClock:
