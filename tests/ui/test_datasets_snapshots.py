@@ -1,0 +1,106 @@
+"""Snapshots of the Datasets screens on the demo data, at 120x40 and 80x24."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from phtui.app import PhTuiApp
+from phtui.config import Profile, Settings
+from phtui.screens.dataset_items import DatasetItemsScreen
+from phtui.screens.datasets import DatasetsScreen
+from phtui.screens.item_editor import ItemEditorScreen
+from phtui.server.runner import RunningServer
+
+SIZES = [(120, 40), (80, 24)]
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture(autouse=True)
+def no_drafts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHTUI_DATA_DIR", str(tmp_path / "data"))
+
+
+def demo_app(server: RunningServer) -> PhTuiApp:
+    settings = Settings()
+    settings.cli = Profile(host=server.url, project_id=server.project_id, api_key=server.api_key)
+    return PhTuiApp(settings=settings, mode="datasets", host_label="demo")
+
+
+async def settle(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
+    for _ in range(400):
+        if condition():
+            break
+        await pilot.pause(0.02)
+    else:
+        raise AssertionError("the screen did not finish loading")
+    for widget in pilot.app.screen.query("TextArea, Input"):
+        assert isinstance(widget, TextArea | Input)
+        widget.cursor_blink = False  # a blinking cursor is not deterministic
+    await pilot.pause()
+
+
+async def picker_loaded(pilot: Pilot[Any]) -> None:
+    await settle(
+        pilot,
+        lambda: isinstance(pilot.app.screen, DatasetsScreen) and bool(pilot.app.screen.datasets),
+    )
+
+
+async def items_loaded(pilot: Pilot[Any]) -> None:
+    await picker_loaded(pilot)
+    await pilot.press("down", "down")  # the dataset with over a thousand items
+    await pilot.press("enter")
+    await settle(
+        pilot, lambda: isinstance(pilot.app.screen, DatasetItemsScreen) and pilot.app.screen.loaded
+    )
+
+
+async def editor_loaded(pilot: Pilot[Any]) -> None:
+    await items_loaded(pilot)
+    await pilot.press("enter")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ItemEditorScreen))
+
+
+def snap(
+    snap_compare: SnapCompare,
+    server: RunningServer,
+    size: tuple[int, int],
+    run_before: Callable[[Pilot[Any]], Awaitable[None]],
+) -> bool:
+    return snap_compare(demo_app(server), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_dataset_picker(
+    snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    assert snap(snap_compare, demo_server, size, picker_loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_items_table(
+    snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    assert snap(snap_compare, demo_server, size, items_loaded)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_item_editor(
+    snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    assert snap(snap_compare, demo_server, size, editor_loaded)
+
+
+def test_export_modal(snap_compare: SnapCompare, demo_server: RunningServer) -> None:
+    async def export_open(pilot: Pilot[Any]) -> None:
+        await items_loaded(pilot)
+        await pilot.press("x")
+        await settle(pilot, lambda: type(pilot.app.screen).__name__ == "ExportScreen")
+
+    assert snap(snap_compare, demo_server, (80, 24), export_open)
