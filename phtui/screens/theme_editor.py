@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ColourList", "ThemeEditorScreen"]
 
+# Actions whose availability depends on the state (see check_action).
+_GUARDED = ("save", "undo", "redo", "duplicate_color", "remove_color", "move_color")
+
 
 class ColourList(OptionList):
     """The palette, one row per colour; single keys act on the highlighted colour."""
@@ -72,6 +75,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         self.state = state
         self._title = title
         self._edited_row: int | None = None  # the row typed into since the cursor arrived
+        self._binding_state: tuple[bool | None, ...] = ()
 
     @property
     def shell(self) -> PhTuiApp:
@@ -129,6 +133,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         text = self.state.colors[self.state.cursor] if self.state.colors else ""
         if hex_input.value != text:
             hex_input.value = text
+            hex_input.cursor_position = len(text)
         hex_input.border_title = (
             token_name(self.state.cursor) if self.state.colors else "No colours: press a to add"
         )
@@ -176,7 +181,11 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         else:
             parts.append("saved")
         self.query_one("#editor-status", Static).update(" · ".join(parts))
-        self.refresh_bindings()
+        # The footer recomposes on every refresh_bindings (tens of ms): only when it changes.
+        state = tuple(self.check_action(action, ()) for action in _GUARDED)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def _update_row(self, index: int) -> None:
         colour_list = self.query_one("#colors", ColourList)

@@ -95,6 +95,7 @@ class ThemesScreen(Screen[None]):
         super().__init__()
         self.themes: list[DataColorTheme] = []
         self.is_staff = False  # staff may edit PostHog's global themes
+        self._binding_state: tuple[bool | None, ...] = ()
 
     @property
     def shell(self) -> PhTuiApp:
@@ -228,7 +229,7 @@ class ThemesScreen(Screen[None]):
             chart.palette = tuple(valid_colors(theme.colors))
         self._update_chart_title()
         self._update_analysis()
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
 
     def _heading(self, theme: DataColorTheme) -> Text:
         text = Text()
@@ -278,6 +279,14 @@ class ThemesScreen(Screen[None]):
 
     def action_view(self, tab: str) -> None:
         self.query_one("#views", TabbedContent).active = tab
+
+    def _refresh_bindings_if_changed(self) -> None:
+        # The footer recomposes on every refresh_bindings (tens of ms): only when availability
+        # changed, and after the preview has painted, so the colours are not held back.
+        state = tuple(self.check_action(action, ()) for action in (*_MUTATING, "copy"))
+        if state != self._binding_state:
+            self._binding_state = state
+            self.call_after_refresh(self.refresh_bindings)
 
     # ---- guards --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -66,7 +66,7 @@ class SwatchGrid(Widget):
     SwatchGrid { height: auto; }
     """
 
-    palette: reactive[tuple[object, ...]] = reactive(tuple, layout=True)
+    palette: reactive[tuple[object, ...]] = reactive(tuple)
     tall: reactive[bool] = reactive(True, layout=True)
 
     def __init__(
@@ -79,6 +79,10 @@ class SwatchGrid(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(SwatchGrid.palette, tuple(colors))
+
+    def watch_palette(self, old: tuple[object, ...], new: tuple[object, ...]) -> None:
+        # Re-layout only when the height can change: a full layout pass costs milliseconds.
+        self.refresh(layout=len(old) != len(new))
 
     @property
     def swatch_height(self) -> int:
