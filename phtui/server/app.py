@@ -110,7 +110,8 @@ class PostHogAPI:
             auth.check_scoped_teams(key.scoped_teams, team["id"])
         auth.check_scope(key.scopes, auth.required_scope(endpoint.scope_object, method))
         if endpoint.team_nested:
-            team = team or self._team(params["team"], user)
+            if team is None:
+                team = self._team(params["team"], user)
             if self.store.membership_level(user["id"], team["organization_id"]) is None:
                 raise permission_denied("You don't have access to the project.")
         return team

@@ -101,6 +101,7 @@ class RunningServer:
         self.api_key = api_key
         self._server = server
         self._thread = thread
+        self._stopped = False
 
     def __repr__(self) -> str:  # never show the key
         return f"RunningServer(url={self.url!r}, project_id={self.project_id})"
@@ -145,8 +146,7 @@ class RunningServer:
         """Insert items in one transaction (100,000 in a few seconds). Each dict may hold
         input, output, metadata, ref_trace_id, ref_timestamp (ISO text), ref_source_id,
         deleted. Later items are newer, so they list first."""
-        team = self.store.get_dataset(self.project_id, dataset_id)
-        if team is None:
+        if self.store.get_dataset(self.project_id, dataset_id) is None:
             raise LookupError(f"no dataset {dataset_id} in project {self.project_id}")
         start = utc_now()
         rng = random.Random()
@@ -166,8 +166,13 @@ class RunningServer:
         return self.store.insert_items(rows)
 
     def stop(self) -> None:
+        """Stop serving and close the database; calling it again does nothing."""
+        if self._stopped:
+            return
         self._server.request_exit()
         self._thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
+        self.store.close()
+        self._stopped = True
 
     def __enter__(self) -> RunningServer:
         return self
@@ -194,12 +199,16 @@ def start_server(
     accepts connections."""
     key = api_key or auth.new_personal_api_key()
     store = Store(db)
-    if store.is_empty():
-        seeding.seed(store, seed, key)
-    elif api_key is None or store.find_api_key(auth.secure_hash(key)) is None:
-        _add_key(store, key)
+    try:
+        if store.is_empty():
+            seeding.seed(store, seed, key)
+        elif store.find_api_key(auth.secure_hash(key)) is None:
+            _add_key(store, key)
+        sock = _bind(host, port)
+    except BaseException:
+        store.close()
+        raise
     options = options or ServerOptions()
-    sock = _bind(host, port)
     config = uvicorn.Config(
         create_app(store, options),
         lifespan="off",
@@ -219,6 +228,8 @@ def start_server(
     thread.start()
     while not server.ready.wait(0.005):
         if not thread.is_alive():
+            sock.close()
+            store.close()
             raise RuntimeError("the local server failed to start")
     return RunningServer(
         store=store,
@@ -243,11 +254,16 @@ def _add_key(store: Store, key: str) -> None:
 
 
 def _bind(host: str, port: int) -> socket.socket:
+    """Bound and listening before the thread starts, so port 0 resolves at once."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 

@@ -22,6 +22,7 @@ ITEM_COLUMNS = (
     "id, team_id, dataset_id, input, output, metadata, ref_trace_id, ref_timestamp,"
     " ref_source_id, deleted, created_at, updated_at, created_by"
 )
+ORDERABLE = frozenset({"created_at", "updated_at"})
 ITEM_INSERT = (
     f"INSERT INTO dataset_items ({ITEM_COLUMNS}, is_deleted)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -36,9 +37,13 @@ class ApiKeyRecord:
     scoped_teams: tuple[int, ...] | None
 
 
+# One encoder for every row: `json.dumps` with options builds a new encoder per call.
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def to_json(value: Any) -> str | None:
     """JSON text of a JSON column; SQL NULL stands for JSON null."""
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+    return None if value is None else _encode_json(value)
 
 
 def from_json(text: str | None) -> Any:
@@ -243,14 +248,14 @@ class Store:
         return self._write(
             "INSERT INTO data_color_themes (team_id, name, colors, created_at, created_by)"
             " VALUES (?, ?, ?, ?, ?)",
-            (team_id, name, json.dumps(colors, ensure_ascii=False), created_at, created_by),
+            (team_id, name, _encode_json(colors), created_at, created_by),
         )
 
     def update_theme(self, theme_id: int, fields: Mapping[str, Any]) -> None:
         """`fields`: `name` and/or `colors` (any JSON, never null)."""
         columns = dict(fields)
         if "colors" in columns:
-            columns["colors"] = json.dumps(columns["colors"], ensure_ascii=False)
+            columns["colors"] = _encode_json(columns["colors"])
         self._update("data_color_themes", theme_id, columns)
 
     def delete_theme(self, theme_id: int) -> None:
@@ -281,6 +286,8 @@ class Store:
             where.append(f"id IN ({', '.join('?' for _ in id_in)})")
             params += list(id_in)
         clause = " AND ".join(where)
+        if any(term.lstrip("-") not in ORDERABLE for term in order_by):
+            raise ValueError(f"cannot order datasets by {order_by!r}")
         ordering = ", ".join(
             f"{term.lstrip('-')} {'DESC' if term.startswith('-') else 'ASC'}" for term in order_by
         )

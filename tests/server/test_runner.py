@@ -114,3 +114,15 @@ def test_create_dataset_and_bulk_insert(http: httpx.Client) -> None:
             server.create_dataset("bad", colour="red")
         with pytest.raises(LookupError):
             server.bulk_insert_items("0195a000-0000-7000-8000-000000000000", [{}])
+
+
+def test_stop_twice_is_harmless() -> None:
+    server = start_server()
+    server.stop()
+    server.stop()
+    assert not _port_is_open(server.port)
+
+
+def test_a_busy_port_raises_oserror() -> None:
+    with start_server() as running, pytest.raises(OSError):
+        start_server(port=running.port)
