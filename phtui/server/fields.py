@@ -61,7 +61,9 @@ def validate(
     return result
 
 
-def char(max_length: int, *, allow_blank: bool) -> Callable[[str, Any, bool], str]:
+def char(max_length: int | None, *, allow_blank: bool) -> Callable[[str, Any, bool], str]:
+    """DRF's CharField: numbers become text, whitespace is trimmed, `None` = no limit."""
+
     def parse(name: str, value: Any, form: bool) -> str:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise validation_error("invalid", "Not a valid string.", name)
@@ -70,7 +72,7 @@ def char(max_length: int, *, allow_blank: bool) -> Callable[[str, Any, bool], st
             if allow_blank:
                 return ""
             raise validation_error("blank", "This field may not be blank.", name)
-        if len(text) > max_length:
+        if max_length is not None and len(text) > max_length:
             raise validation_error(
                 "max_length", f"Ensure this field has no more than {max_length} characters.", name
             )

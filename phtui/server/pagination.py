@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 DEFAULT_LIMIT = 100
+# DRF sets no maximum; values past sqlite's 64-bit integers are clamped instead of failing.
+MAX_VALUE = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ def _positive_int(text: str | None, *, strict: bool) -> int | None:
         return None
     if value < 0 or (strict and value == 0):
         return None
-    return value
+    return min(value, MAX_VALUE)
 
 
 def envelope(url: str, page: PageRequest, count: int, results: list[Any]) -> dict[str, Any]:

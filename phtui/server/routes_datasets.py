@@ -17,7 +17,7 @@ from phtui.server.store import Row, to_json
 
 DATASET_FIELDS = [
     Field("name", char(400, allow_blank=False), required=True, allow_null=False),
-    Field("description", char(10**9, allow_blank=True)),
+    Field("description", char(None, allow_blank=True)),  # a TextField: no limit
     Field("metadata", any_json),
     Field("deleted", boolean),
 ]

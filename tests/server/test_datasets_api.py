@@ -318,3 +318,16 @@ def test_other_teams_dataset_is_invisible(fresh_server: RunningServer, api: http
     assert api.get(f"datasets/{other}/").status_code == 404
     assert api.patch(f"datasets/{other}/", json={"name": "stolen"}).status_code == 404
     assert api.get("datasets/", params={"id__in": other}).json()["count"] == 0
+
+
+def test_huge_limit_and_offset_do_not_break_the_server(api: httpx.Client) -> None:
+    api.post("datasets/", json={"name": "only"})
+    huge = "9" * 30
+    assert api.get("datasets/", params={"limit": huge}).json()["count"] == 1
+    assert api.get("datasets/", params={"offset": huge}).json()["results"] == []
+
+
+def test_description_has_no_length_limit(api: httpx.Client) -> None:
+    text = "long " * 20_000
+    created = api.post("datasets/", json={"name": "d", "description": text})
+    assert created.json()["description"] == text.strip()
