@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -19,6 +20,8 @@ from phtui.server.store import ApiKeyRecord, Row, Store
 
 @dataclass
 class RequestContext:
+    """Built by the pipeline once the request has passed authentication and permissions."""
+
     request: Request
     store: Store
     options: ServerOptions
@@ -28,7 +31,7 @@ class RequestContext:
     params: Mapping[str, str]
     raw_body: bytes = b""
     _body: request_body.Body | None = field(default=None, repr=False)
-    clock: Callable[[], Any] = utc_now
+    clock: Callable[[], datetime] = utc_now
 
     @property
     def team_id(self) -> int:
