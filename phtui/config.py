@@ -140,7 +140,15 @@ class Settings(BaseSettings):
             host=host or self.cli.host or first.host or second.host or US_HOST,
             project_id=project_id or self.cli.project_id or first.project_id or second.project_id,
             api_key=key.get_secret_value() if key else None,
-            read_only=bool(read_only or self.read_only or self.file.read_only or stored.read_only),
+            read_only=any(
+                (
+                    read_only,
+                    self.read_only,
+                    self.file.read_only,
+                    stored.read_only,
+                    self.cli.read_only,
+                )
+            ),
         )
 
     def _profile(self, name: str | None, *, required: bool) -> Profile:

@@ -47,10 +47,10 @@ def describe(error: BaseException, *, action: str) -> Problem:
         return Problem(title, text, "error", Reaction.NOTIFY)
     # Anything else is a bug in phtui, not a problem with PostHog: say so plainly.
     return Problem(
-        f"{action} failed unexpectedly",
-        f"{type(error).__name__}: {text or 'no details'}\n\n"
-        "This is a bug in phtui. Your data on PostHog is unaffected; unsaved edits are kept. "
-        "Please report it with the steps that led here.",
+        "Something went wrong in phtui",
+        f"{action} failed: {type(error).__name__}: {text or 'no details'}\n\n"
+        "This is a bug in phtui, not a problem with PostHog or your key. Unsaved edits are "
+        "kept. Please report it with the steps that led here.",
         "error",
         Reaction.MODAL,
     )

@@ -59,10 +59,7 @@ class ScopeReport:
             mark = {True: "✓", False: "✗", None: "?"}[state]
             lines.append(f" {mark} {scope.name:<14} {scope.needed_for}")
         if self.missing:
-            lines.append(
-                f"Missing: {', '.join(self.missing)}. Add them to the key in PostHog "
-                "(Settings > Personal API keys) to use every feature."
-            )
+            lines.append(f"Missing: {', '.join(self.missing)}. Add them to the key in PostHog.")
         return "\n".join(lines)
 
 

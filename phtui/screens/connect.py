@@ -18,6 +18,7 @@ from textual.widgets import (
     Button,
     Checkbox,
     Input,
+    Label,
     OptionList,
     RadioButton,
     RadioSet,
@@ -36,25 +37,30 @@ HOSTS: dict[str, str] = {"us": US_HOST, "eu": EU_HOST}
 
 
 class ConnectScreen(ModalScreen[ResolvedProfile | None]):
+    # Compact widgets and a label column: the whole form fits an 80x24 terminal.
     DEFAULT_CSS = """
     ConnectScreen { align: center middle; }
     ConnectScreen > VerticalScroll {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
     }
-    ConnectScreen .title { text-style: bold; }
-    ConnectScreen .reason { color: $text-error; }
-    ConnectScreen .hint { color: $text-muted; }
-    ConnectScreen RadioSet { layout: horizontal; width: 100%; border: none; padding: 0; }
-    ConnectScreen Input { margin: 0; }
+    ConnectScreen .title { text-style: bold; margin-bottom: 1; }
+    ConnectScreen .reason { color: $text-error; margin-bottom: 1; }
+    ConnectScreen .hint { color: $text-muted; padding-left: 10; margin-bottom: 1; }
+    ConnectScreen .row { height: auto; }
+    ConnectScreen #save-row { margin-top: 1; }
+    ConnectScreen #buttons { margin-top: 1; }
+    ConnectScreen .row > Label { width: 10; color: $text-muted; }
+    ConnectScreen .row > Input, ConnectScreen .row > OptionList { width: 1fr; }
+    ConnectScreen RadioSet { layout: horizontal; width: 1fr; }
+    ConnectScreen RadioButton { margin-right: 2; }
     ConnectScreen #host.-hidden { display: none; }
-    ConnectScreen OptionList { height: auto; max-height: 6; }
-    ConnectScreen #status { margin: 1 0 0 0; }
-    ConnectScreen #scopes { margin: 0; }
-    ConnectScreen Horizontal { height: auto; align-horizontal: right; }
-    ConnectScreen #save-row { align-horizontal: left; }
-    ConnectScreen #profile-name { width: 24; }
-    ConnectScreen Button { margin-left: 1; }
+    ConnectScreen #host { margin-left: 10; }
+    ConnectScreen #projects { height: auto; max-height: 5; margin-left: 10; }
+    ConnectScreen #scopes { margin-top: 1; }
+    ConnectScreen #profile-name { width: 24; margin-left: 2; }
+    ConnectScreen #buttons { height: auto; align-horizontal: right; }
+    ConnectScreen #buttons Button { margin-left: 2; }
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="connect.cancel")]
@@ -80,46 +86,61 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
             yield Static("Connect to PostHog", classes="title")
             if self._reason:
                 yield Static(self._reason, classes="reason", markup=False)
-            with RadioSet(id="cloud"):
-                yield RadioButton("US Cloud", value=choice == "us", id="cloud-us")
-                yield RadioButton("EU Cloud", value=choice == "eu", id="cloud-eu")
-                yield RadioButton("Custom host", value=choice == "custom", id="cloud-custom")
+            with Horizontal(classes="row"):
+                yield Label("Host")
+                with RadioSet(id="cloud", compact=True):
+                    yield RadioButton("US Cloud", value=choice == "us", id="cloud-us")
+                    yield RadioButton("EU Cloud", value=choice == "eu", id="cloud-eu")
+                    yield RadioButton("Custom", value=choice == "custom", id="cloud-custom")
             yield Input(
                 initial_host if choice == "custom" else "",
                 placeholder=f"https://posthog.example.com  or  {LOCAL_HOST}",
                 id="host",
                 classes="" if choice == "custom" else "-hidden",
+                compact=True,
             )
-            yield Input(
-                self._initial.api_key or "",
-                placeholder="Personal API key (phx_...)",
-                password=True,
-                id="key",
-            )
+            with Horizontal(classes="row"):
+                yield Label("API key")
+                yield Input(
+                    self._initial.api_key or "",
+                    placeholder="personal API key (phx_...)",
+                    password=True,
+                    id="key",
+                    compact=True,
+                )
             yield Static(
-                "Scopes: project:read/write (themes), dataset:read/write (datasets), "
-                "user:read (list projects).",
+                "Needs project:read/write (themes), dataset:read/write (datasets)\n"
+                "and user:read (project list), from Settings > Personal API keys.",
                 classes="hint",
+                id="hint",
             )
             yield Static("", id="status", markup=False)
-            yield OptionList(id="projects")
-            yield Input(
-                str(self._initial.project_id or ""),
-                placeholder="Project id (the number after /project/ in PostHog's URL)",
-                id="project",
-                type="integer",
-            )
+            with Horizontal(classes="row"):
+                yield Label("Project")
+                yield Input(
+                    str(self._initial.project_id or ""),
+                    placeholder="id: the number after /project/ in PostHog's URL",
+                    id="project",
+                    type="integer",
+                    compact=True,
+                )
+            yield OptionList(id="projects", compact=True)
             yield Static("", id="scopes", markup=False)
-            with Horizontal(id="save-row"):
-                yield Checkbox("Save as profile", value=False, id="save")
-                yield Input(self._initial.name or "", placeholder="name", id="profile-name")
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Check key", id="check", variant="primary")
-                yield Button("Connect", id="connect", variant="success", disabled=True)
+            with Horizontal(classes="row", id="save-row"):
+                yield Checkbox("Save as profile", value=False, id="save", compact=True)
+                yield Input(
+                    self._initial.name or "", placeholder="name", id="profile-name", compact=True
+                )
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Check key", id="check", variant="primary", compact=True)
+                yield Button(
+                    "Connect", id="connect", variant="success", disabled=True, compact=True
+                )
 
     def on_mount(self) -> None:
-        self.query_one("#projects", OptionList).display = False
+        for hidden in ("#projects", "#status", "#scopes"):
+            self.query_one(hidden).display = False
         self.query_one("#key", Input).focus()
 
     # ------------------------------------------------------------------------- inputs
@@ -138,7 +159,13 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
         return int(text) if text.isdigit() and int(text) > 0 else None
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        self._show("#status", text)
+
+    def _show(self, selector: str, text: str) -> None:
+        """Update a message line; an empty one takes no room (the form must fit 24 rows)."""
+        line = self.query_one(selector, Static)
+        line.update(text)
+        line.display = bool(text)
 
     @on(RadioSet.Changed, "#cloud")
     def _cloud_changed(self, event: RadioSet.Changed) -> None:
@@ -156,7 +183,7 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
     def _project_changed(self) -> None:
         self.query_one("#connect", Button).label = "Connect"
         self.query_one("#connect", Button).disabled = not (self._checked_key and self._project_id())
-        self.query_one("#scopes", Static).update("")
+        self._show("#scopes", "")
 
     def _invalidate(self) -> None:
         self._checked_key = None
@@ -292,7 +319,8 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
         except PostHogError as error:
             self._set_status(str(error))
             return
-        self.query_one("#scopes", Static).update(report.describe())
+        self._show("#scopes", report.describe())
+        self.query_one("#hint").display = False  # the report says it all now
         if not report.usable:
             self._set_status(report.problem or "This key can read neither themes nor datasets.")
             return
@@ -301,6 +329,7 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
             self._accepted_gaps = target
             self._set_status("Some scopes are missing: press Connect again to continue anyway.")
             self.query_one("#connect", Button).label = "Connect anyway"
+            self.query_one("#connect", Button).focus()
             return
         if report.missing:
             self.app.notify(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,10 +23,11 @@ class KeyRow:
 
 
 def effective_keys(screen: Screen[Any]) -> list[KeyRow]:
-    """The bindings active on `screen` (focused widget up to the app), grouped by action."""
+    """The bindings active on `screen`, grouped by action: the screen's own first, then the
+    app's, then the focused widget's (cursor movement and the like)."""
     app = screen.app
     grouped: dict[tuple[str, str], list[str]] = {}
-    details: dict[tuple[str, str], tuple[str, bool]] = {}
+    details: dict[tuple[str, str], tuple[str, bool, int]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
         if not binding.description or binding.system:
@@ -35,11 +37,15 @@ def effective_keys(screen: Screen[Any]) -> list[KeyRow]:
         keys = grouped.setdefault(group, [])
         if display not in keys:
             keys.append(display)
-        details[group] = (binding.id or "", active.enabled)
-    return [
-        KeyRow(" / ".join(keys), description, *details[(action, description)])
-        for (action, description), keys in grouped.items()
+        rank = 0 if active.node is screen else 1 if active.node is app else 2
+        details[group] = (binding.id or "", active.enabled, rank)
+    rows = [
+        (details[group][2], KeyRow(" / ".join(keys), group[1], *details[group][:2]))
+        for group, keys in grouped.items()
     ]
+    # Within each group, bindings with a keymap id (phtui's own) before Textual's generic ones.
+    rows.sort(key=lambda ranked: (ranked[0], not ranked[1].binding_id))
+    return [row for _rank, row in rows]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -50,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     HelpScreen .help-title { text-style: bold; padding: 1 0; }
-    HelpScreen DataTable { height: auto; max-height: 16; }
+    HelpScreen DataTable { height: auto; }
     HelpScreen .help-hint { color: $text-muted; padding: 1 0 0 0; }
     """
 
@@ -84,6 +90,10 @@ class HelpScreen(ModalScreen[None]):
                 classes="help-hint",
                 markup=False,
             )
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The table scrolls; the title and the hint stay visible (8 rows: borders, title, hint).
+        self.query_one(DataTable).styles.max_height = max(event.size.height - 8, 3)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -52,6 +52,17 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: 
     raise AssertionError("condition not reached in time")
 
 
+async def press(pilot: Pilot[Any], selector: str) -> None:
+    """Press a button (or radio button) of the top screen, as Enter or a click would."""
+    widget = pilot.app.screen.query_one(selector)
+    assert isinstance(widget, Button | RadioButton)
+    if isinstance(widget, Button):
+        widget.press()
+    else:
+        widget.value = True
+    await pilot.pause()
+
+
 def text_of(screen: ConnectScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
@@ -60,10 +71,10 @@ async def enter_key(pilot: Pilot[Any], host: str, key: str) -> ConnectScreen:
     """Fill in a custom host and a key on the connect screen and press Check key."""
     screen = pilot.app.screen
     assert isinstance(screen, ConnectScreen)
-    await pilot.click("#cloud-custom")
+    await press(pilot, "#cloud-custom")
     screen.query_one("#host", Input).value = host
     screen.query_one("#key", Input).value = key
-    await pilot.click("#check")
+    await press(pilot, "#check")
     return screen
 
 
@@ -123,7 +134,7 @@ async def test_missing_scopes_are_named_and_need_a_second_press(
         screen = await enter_key(pilot, fresh_server.url, key)
         await wait_until(pilot, lambda: screen.query_one("#projects", OptionList).option_count > 0)
         screen.query_one("#project", Input).value = str(fresh_server.project_id)
-        await pilot.click("#connect")
+        await press(pilot, "#connect")
         await wait_until(pilot, lambda: "Missing:" in text_of(screen, "#scopes"))
         scopes = text_of(screen, "#scopes")
         assert "✓ project:read" in scopes and "✓ user:read" in scopes
@@ -132,7 +143,7 @@ async def test_missing_scopes_are_named_and_need_a_second_press(
         assert "Missing: project:write, dataset:read, dataset:write." in scopes
         assert str(screen.query_one("#connect", Button).label) == "Connect anyway"
         assert app.client is None
-        await pilot.click("#connect")
+        await press(pilot, "#connect")
         await wait_until(pilot, lambda: app.client is not None)
         assert any("lacks project:write" in note.message for note in app._notifications)
 
@@ -149,7 +160,7 @@ async def test_key_without_user_read_can_type_the_project_id(fresh_server: Runni
         project.value = str(fresh_server.project_id)
         await pilot.press("enter")
         await wait_until(pilot, lambda: "Missing: user:read" in text_of(screen, "#scopes"))
-        await pilot.click("#connect")
+        await press(pilot, "#connect")
         await wait_until(pilot, lambda: app.client is not None)
 
 
@@ -159,7 +170,7 @@ async def test_a_project_of_another_org_is_refused(fresh_server: RunningServer) 
         screen = await enter_key(pilot, fresh_server.url, fresh_server.api_key)
         await wait_until(pilot, lambda: screen.query_one("#projects", OptionList).option_count > 0)
         screen.query_one("#project", Input).value = str(fresh_server.other_project_id)
-        await pilot.click("#connect")
+        await press(pilot, "#connect")
         await wait_until(pilot, lambda: "access to the project" in text_of(screen, "#status"))
         assert app.client is None
 
@@ -174,7 +185,7 @@ async def test_connect_saves_a_profile_with_mode_0600(
         screen.query_one("#save", Checkbox).value = True
         screen.query_one("#profile-name", Input).value = "local"
         screen.query_one("#project", Input).value = str(fresh_server.project_id)
-        await pilot.click("#connect")
+        await press(pilot, "#connect")
         await wait_until(pilot, lambda: app.client is not None)
         assert "profile local" in app.sub_title
     assert stat.S_IMODE(isolated_env.stat().st_mode) == 0o600
@@ -211,3 +222,32 @@ async def test_cancelling_the_first_connect_quits(fresh_server: RunningServer) -
         await pilot.pause()
     assert app.return_code == 0
     assert app.client is None
+
+
+# -- snapshots ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_snapshot_connect_at_startup(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(unconfigured_app(), terminal_size=size)
+
+
+def test_snapshot_connect_with_missing_scopes(
+    snap_compare: Any, fresh_server: RunningServer
+) -> None:
+    key = fresh_server.create_api_key(["project:read", "user:read"])
+    app = unconfigured_app()
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await enter_key(pilot, fresh_server.url, key)
+        projects = screen.query_one("#projects", OptionList)
+        await wait_until(pilot, lambda: projects.option_count > 0)
+        screen.query_one("#project", Input).value = str(fresh_server.project_id)
+        await press(pilot, "#connect")
+        await wait_until(pilot, lambda: "Missing:" in text_of(screen, "#scopes"))
+        # Normalise the server's random port: ephemeral ports always have 5 digits, so the
+        # masked host has a fixed width.
+        screen.query_one("#host", Input).password = True
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -1,0 +1,500 @@
+"""The app shell: header, modes, keymap, help, read-only, palette, errors, 401 and offline.
+
+The Themes and Datasets screens have tests of their own; here a small screen that loads the
+theme list stands in for them, so these tests and snapshots change only when the shell does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, cast
+
+import pytest
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, OptionList, RadioButton
+
+from phtui.api import PostHogClient
+from phtui.app import PhTuiApp
+from phtui.config import FileSettings, Profile, Settings
+from phtui.screens.confirm import ConfirmScreen
+from phtui.screens.connect import ConnectScreen
+from phtui.screens.error import ErrorScreen
+from phtui.screens.help import HelpScreen, effective_keys
+from phtui.server.runner import RunningServer, start_server
+
+SMALL = (80, 24)
+LARGE = (120, 40)
+MISSING_THEME = 2_000_000_000
+
+
+class ListScreen(Screen[None]):
+    """Stands in for a mode screen: loads the theme list, keeps a draft, has one mutating key."""
+
+    BINDINGS = [
+        Binding("n", "new", "New", id="themes.new"),
+        Binding("r", "refresh", "Refresh", id="themes.refresh"),
+        Binding("o", "open_missing", "Open", id="themes.open", show=False),
+        Binding("b", "explode", "Break", id="themes.break", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.created = 0
+        self.loads = 0
+        self.shown: list[object] = []
+
+    @property
+    def shell(self) -> PhTuiApp:
+        return cast(PhTuiApp, self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield OptionList(id="list")
+        yield Input(placeholder="draft", id="draft")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#list", OptionList).focus()
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.load_themes()
+
+    @work(exclusive=True, group="list.load", exit_on_error=False)
+    async def load_themes(self) -> None:
+        assert self.shell.client is not None
+        themes = await self.shell.client.list_themes()
+        options = self.query_one("#list", OptionList)
+        options.clear_options()
+        options.add_options(theme.name for theme in themes)
+        self.loads += 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new":
+            return not self.shell.read_only
+        return True
+
+    def action_new(self) -> None:
+        self.created += 1
+
+    def action_open_missing(self) -> None:
+        self.open_theme()
+
+    @work(exclusive=True, group="list.open", exit_on_error=False)
+    async def open_theme(self) -> None:
+        assert self.shell.client is not None
+        await self.shell.client.get_theme(MISSING_THEME)
+
+    def action_explode(self) -> None:
+        self.fail_unexpectedly()
+
+    @work(exit_on_error=False)
+    async def fail_unexpectedly(self) -> None:
+        raise RuntimeError("the chart has no series")
+
+    def show_theme(self, theme_id: object) -> None:
+        self.shown.append(theme_id)
+
+
+class ShellApp(PhTuiApp):
+    MODES = {"themes": ListScreen, "datasets": ListScreen}
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    for name in ("POSTHOG_PERSONAL_API_KEY", "POSTHOG_HOST", "POSTHOG_PROJECT_ID", "PHTUI_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PHTUI_CONFIG", str(tmp_path / "config.toml"))
+
+
+def settings_for(
+    server: RunningServer, *, keymap: dict[str, str] | None = None, profile: str | None = None
+) -> Settings:
+    connection = Profile(host=server.url, project_id=server.project_id, api_key=server.api_key)
+    if profile is None:
+        return Settings(cli=connection, file=FileSettings(keymap=keymap or {}))
+    return Settings(
+        file=FileSettings(
+            default_profile=profile, profiles={profile: connection}, keymap=keymap or {}
+        )
+    )
+
+
+def shell(server: RunningServer, **options: Any) -> ShellApp:
+    keymap = options.pop("keymap", None)
+    profile = options.pop("profile", None)
+    options.setdefault("host_label", "local server")
+    return ShellApp(settings=settings_for(server, keymap=keymap, profile=profile), **options)
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+async def press(pilot: Pilot[Any], selector: str) -> None:
+    """Press a button (or radio button) of the top screen, as Enter or a click would."""
+    widget = pilot.app.screen.query_one(selector)
+    assert isinstance(widget, Button | RadioButton)
+    if isinstance(widget, Button):
+        widget.press()
+    else:
+        widget.value = True
+    await pilot.pause()
+
+
+def list_screen(app: PhTuiApp) -> ListScreen:
+    screens = [screen for screen in app.screen_stack if isinstance(screen, ListScreen)]
+    assert screens, app.screen_stack
+    return screens[-1]
+
+
+def loaded(app: PhTuiApp) -> Callable[[], bool]:
+    return lambda: any(
+        isinstance(screen, ListScreen) and screen.loads > 0 for screen in app.screen_stack
+    )
+
+
+def messages(app: PhTuiApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+# -- header, modes, keys --------------------------------------------------------------------
+
+
+async def test_header_shows_host_project_and_profile_never_the_key(
+    demo_server: RunningServer,
+) -> None:
+    app = shell(demo_server, profile="local", host_label=None)
+    async with app.run_test(size=LARGE) as pilot:
+        await wait_until(pilot, loaded(app))
+        port = demo_server.url.rsplit(":", 1)[1]
+        assert app.sub_title == (
+            f"127.0.0.1:{port} · project {demo_server.project_id} · profile local"
+        )
+        assert demo_server.api_key not in app.sub_title
+        assert app.animation_level == "none"
+
+
+async def test_number_keys_switch_modes(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        themes = app.screen
+        await pilot.press("2")
+        assert app.current_mode == "datasets" and app.screen is not themes
+        await pilot.press("1")
+        assert app.current_mode == "themes" and app.screen is themes
+
+
+async def test_the_real_mode_screens_are_wired(demo_server: RunningServer) -> None:
+    from phtui.screens.datasets import DatasetsScreen
+    from phtui.screens.themes import ThemesScreen
+
+    app = PhTuiApp(settings=settings_for(demo_server), mode="datasets")
+    async with app.run_test(size=LARGE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DatasetsScreen)
+        await pilot.press("1")
+        assert isinstance(app.screen, ThemesScreen)
+
+
+async def test_keymap_overrides_remap_screen_and_app_keys(demo_server: RunningServer) -> None:
+    app = shell(demo_server, keymap={"themes.new": "ctrl+n", "app.help": "f2"})
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        screen = list_screen(app)
+        await pilot.press("n")
+        assert screen.created == 0
+        await pilot.press("ctrl+n")
+        assert screen.created == 1
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f2")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_help_lists_the_effective_keys_of_the_screen(demo_server: RunningServer) -> None:
+    app = shell(demo_server, keymap={"themes.new": "ctrl+n"})
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        rows = {row.binding_id: row for row in effective_keys(app.screen)}
+        assert rows["themes.new"].keys == "^n"
+        assert rows["themes.new"].description == "New"
+        assert rows["app.help"].keys == "? / f1"
+        assert {"app.themes", "app.datasets", "themes.refresh"} <= set(rows)
+        assert "app.retry" not in rows  # only while offline
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ListScreen)
+
+
+# -- read-only ------------------------------------------------------------------------------
+
+
+async def test_read_only_disables_mutating_actions_visibly(demo_server: RunningServer) -> None:
+    app = shell(demo_server, read_only=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        screen = list_screen(app)
+        assert app.sub_title.endswith("READ-ONLY")
+        assert "themes.new" not in {row.binding_id for row in effective_keys(screen)}
+        await pilot.press("n")
+        assert screen.created == 0
+        app.set_read_only(False)
+        await pilot.pause()
+        assert "READ-ONLY" not in app.sub_title
+        await pilot.press("n")
+        assert screen.created == 1
+
+
+async def test_read_only_from_the_profile(demo_server: RunningServer) -> None:
+    settings = settings_for(demo_server, profile="local")
+    settings.file.profiles["local"].read_only = True
+    app = ShellApp(settings=settings, host_label="local server")
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        assert app.read_only and "READ-ONLY" in app.sub_title
+
+
+# -- command palette ------------------------------------------------------------------------
+
+
+async def test_palette_finds_a_theme_by_name_and_opens_it(demo_server: RunningServer) -> None:
+    from textual.command import CommandPalette
+
+    app = shell(demo_server, mode="datasets")
+    async with app.run_test(size=LARGE) as pilot:
+        await wait_until(pilot, loaded(app))
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Default Th")
+        palette = app.screen
+        options = palette.query_one(OptionList)
+
+        def hit_shown() -> bool:
+            return any(
+                "Theme: Default Theme" in str(options.get_option_at_index(i).prompt)
+                for i in range(options.option_count)
+            )
+
+        await wait_until(pilot, hit_shown)
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: app.current_mode == "themes")
+        theme = (await app.client.list_themes())[0] if app.client else None
+        assert theme is not None and theme.name == "Default Theme"
+        await wait_until(pilot, lambda: list_screen(app).shown == [theme.id])
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+async def test_worker_error_becomes_a_notification(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        await pilot.press("o")
+        await wait_until(pilot, lambda: bool(app._notifications))
+        (notification,) = app._notifications
+        assert notification.title == "Open theme failed"
+        assert "not found (404)" in notification.message
+        assert notification.severity == "error"
+        assert isinstance(app.screen, ListScreen)
+
+
+async def test_unexpected_error_opens_a_modal_saying_what_to_do(
+    demo_server: RunningServer,
+) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        await pilot.press("enter")
+        assert isinstance(app.screen, ListScreen)
+        assert app.is_running
+
+
+async def test_401_mid_session_opens_connect_on_top_and_keeps_edits(
+    demo_server: RunningServer,
+) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=LARGE) as pilot:
+        await wait_until(pilot, loaded(app))
+        screen = list_screen(app)
+        screen.query_one("#draft", Input).value = "unsaved words"
+        # The key is revoked while the app runs: the next request gets a 401.
+        assert app.client is not None
+        app.client._http.auth = None  # type: ignore[attr-defined]
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        connect = app.screen
+        assert isinstance(connect, ConnectScreen)
+        assert screen in app.screen_stack
+        # Reconnect with a good key through the screen.
+        await press(pilot, "#cloud-custom")
+        connect.query_one("#host", Input).value = demo_server.url
+        connect.query_one("#key", Input).value = demo_server.api_key
+        connect.query_one("#project", Input).value = str(demo_server.project_id)
+        await press(pilot, "#check")
+        await wait_until(pilot, lambda: connect.query_one("#projects", OptionList).option_count > 0)
+        await press(pilot, "#connect")
+        await wait_until(pilot, lambda: app.screen is screen and screen.loads == 2)
+        assert screen.query_one("#draft", Input).value == "unsaved words"
+
+
+@pytest.fixture
+def restartable_server() -> Iterator[RunningServer]:
+    server = start_server(seed="empty")
+    yield server
+    server.stop()
+
+
+async def test_lost_connection_shows_offline_and_retry_recovers(
+    restartable_server: RunningServer,
+) -> None:
+    server = restartable_server
+    client = PostHogClient(server.url, server.api_key, server.project_id, max_retries=0)
+    app = ShellApp(client=client, settings=Settings(), host_label="local server")
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await wait_until(pilot, loaded(app))
+            screen = list_screen(app)
+            server.stop()
+            await pilot.press("r")
+            await wait_until(pilot, lambda: app.offline)
+            assert app.sub_title.endswith("OFFLINE")
+            assert "could not be reached" in messages(app)[-1]
+            assert "app.retry" in {row.binding_id for row in effective_keys(screen)}
+            await pilot.press("ctrl+r")  # still down: stays offline, says so
+            await wait_until(pilot, lambda: "Still offline" in _titles(app))
+            assert app.offline and app.is_running
+            revived = start_server(seed="empty", port=server.port, api_key=server.api_key)
+            try:
+                await pilot.press("ctrl+r")
+                await wait_until(pilot, lambda: not app.offline and screen.loads == 2)
+                assert "OFFLINE" not in app.sub_title
+            finally:
+                revived.stop()
+    finally:
+        await client.aclose()
+
+
+def _titles(app: PhTuiApp) -> list[str]:
+    return [notification.title for notification in app._notifications]
+
+
+# -- confirm modal --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [(["enter"], False), (["escape"], False), (["n"], False), (["y"], True)],
+)
+async def test_confirm_defaults_to_cancel(
+    demo_server: RunningServer, keys: list[str], expected: bool
+) -> None:
+    app = shell(demo_server)
+    answers: list[bool | None] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        app.push_screen(ConfirmScreen("Delete theme", "Delete 'Ocean'?"), answers.append)
+        await pilot.pause()
+        await pilot.press(*keys)
+        await pilot.pause()
+    assert answers == [expected]
+
+
+async def test_confirm_button_confirms(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    answers: list[bool | None] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        app.push_screen(
+            ConfirmScreen("Delete", "Delete it?", confirm_label="Delete"), answers.append
+        )
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await pilot.pause()
+    assert answers == [True]
+
+
+# -- snapshots ------------------------------------------------------------------------------
+
+
+def _loaded_before(app: PhTuiApp) -> Callable[[Pilot[Any]], Any]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, loaded(app))
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_snapshot_shell(
+    snap_compare: Any, demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    app = shell(demo_server)
+    assert snap_compare(app, terminal_size=size, run_before=_loaded_before(app))
+
+
+def test_snapshot_read_only(snap_compare: Any, demo_server: RunningServer) -> None:
+    app = shell(demo_server, read_only=True)
+    assert snap_compare(app, terminal_size=SMALL, run_before=_loaded_before(app))
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_snapshot_help(
+    snap_compare: Any, demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    app = shell(demo_server, keymap={"themes.new": "ctrl+n"})
+    assert snap_compare(app, terminal_size=size, run_before=_loaded_before(app), press=["f1"])
+
+
+def test_snapshot_error_modal(snap_compare: Any, demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, loaded(app))
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen))
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_snapshot_confirm(snap_compare: Any, demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, loaded(app))
+        app.push_screen(ConfirmScreen("Delete theme", "Delete 'Ocean'? This cannot be undone."))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+def test_snapshot_offline(snap_compare: Any, restartable_server: RunningServer) -> None:
+    server = restartable_server
+    app = ShellApp(
+        client=PostHogClient(server.url, server.api_key, server.project_id, max_retries=0),
+        settings=Settings(),
+        host_label="local server",
+    )
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, loaded(app))
+        server.stop()
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.offline)
+        app.clear_notifications()  # the message names the server's random port
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
