@@ -56,4 +56,4 @@ def test_any_page_is_served_fast(
     assert [row["input"]["messages"][0]["content"] for row in page["results"][:1]] == [
         f"question {ITEMS - 1 - offset}"
     ]
-    assert statistics.median(timings) < 0.1  # about 6-20 ms here; the UI budget is 150 ms
+    assert statistics.median(timings) < 0.15  # about 6-20 ms here; the whole UI budget
