@@ -18,10 +18,12 @@ messages, first error only; per-key burst/sustained throttling with PostHog's 42
 Fault injection (latency, 500s, 429s, dropped connections) is available for tests through
 `ServerOptions`.
 
-What it does not do: sessions, OAuth or sharing tokens; multipart bodies (415); the Gen B
-revisioned dataset API; access-control rules beyond organization membership; any other PostHog
-endpoint (they answer 404 "Endpoint not found."). Not for production: it binds to loopback by
-default and keeps its single user's key hashed in its own database.
+What it does not do: sessions, OAuth or sharing tokens, a `personal_api_key` inside the
+body; DRF's OPTIONS metadata (405 here); multipart bodies (415); the Gen B revisioned dataset
+API; access-control rules beyond organization membership; any other PostHog endpoint (404
+"Endpoint not found."). A body over 20 MB gets 413 with a PostHog-style body (PostHog's exact
+answer is unknown). Not for production: it binds to loopback by default, stores API keys
+hashed, and serves one user.
 
 Layering: imports nothing from `phtui.api`, `phtui.core` or the UI.
 Entry points: `phtui.server.runner.start_server()` and `phtui server` (`phtui.server.cli`).
