@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ColourList", "ThemeEditorScreen"]
 
+# Below this width the left column narrows so the preview keeps room at 80 columns.
+_WIDE_FROM = 100
 # Actions whose availability depends on the state (see check_action).
 _GUARDED = ("save", "undo", "redo", "duplicate_color", "remove_color", "move_color")
 
@@ -113,6 +115,9 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         self._sync()
         target = "#name" if self.state.is_new else "#hex"
         self.query_one(target, Input).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < _WIDE_FROM, "-narrow")
 
     # ---- mirroring the state -------------------------------------------------------------
     def _sync(self) -> None:

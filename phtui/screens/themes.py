@@ -145,11 +145,18 @@ class ThemesScreen(Screen[None]):
         client = self.shell.client
         if client is None:
             return
-        self.query_one("#theme-list", OptionList).loading = True
+        theme_list = self.query_one("#theme-list", OptionList)
+        theme_list.loading = True
         try:
             themes = await client.list_themes()
+        except PostHogError:
+            if not self.themes:
+                self.query_one("#palette-heading", Static).update(
+                    "Could not load the themes: press r to try again."
+                )
+            raise  # the app's worker handler says why
         finally:
-            self.query_one("#theme-list", OptionList).loading = False
+            theme_list.loading = False
         self.show_themes(themes, select_id)
 
     @work(exclusive=True, group="themes.user", exit_on_error=False)

@@ -72,18 +72,14 @@ def analysis_text(report: PaletteReport) -> Text:
     out = Text()
     threshold = f"{report.min_contrast:g}:1"
     out.append(f"WCAG contrast on the chart background (⚠ below {threshold})\n", _HEADING)
-    out.append("              ", _DIM)
-    out.append_text(chip(report.dark_bg, 2))
-    out.append(f" dark {report.dark_bg}  ", _DIM)
-    out.append_text(chip(report.light_bg, 2))
-    out.append(f" light {report.light_bg}\n", _DIM)
+    out.append(" " * 22 + f"{'dark':>6}    {'light':>6}\n", _DIM)
     for contrast in report.contrast:
         out.append_text(chip(contrast.color, 2))
         out.append(f" {token_name(contrast.index):<9} {contrast.color}  ")
-        out.append(f"{contrast.on_dark:5.2f}", _WARN if contrast.low_on_dark else None)
-        out.append(" ⚠ " if contrast.low_on_dark else "   ", _WARN)
-        out.append(f"     {contrast.on_light:5.2f}", _WARN if contrast.low_on_light else None)
-        out.append(" ⚠" if contrast.low_on_light else "  ", _WARN)
+        out.append(f"{contrast.on_dark:6.2f}", _WARN if contrast.low_on_dark else None)
+        out.append(" ⚠  " if contrast.low_on_dark else "    ", _WARN)
+        out.append(f"{contrast.on_light:6.2f}", _WARN if contrast.low_on_light else None)
+        out.append(" ⚠" if contrast.low_on_light else "", _WARN)
         out.append("\n")
     for index in report.invalid:
         out.append(f"░░ {token_name(index):<9} not a colour: left out of every check\n", _WARN)
@@ -102,13 +98,18 @@ def analysis_text(report: PaletteReport) -> Text:
     out.append("\n")
 
     out.append(f"\nColour-vision deficiency (simulated; pairs under {limit})\n", _HEADING)
+    out.append(f"{'As designed':<14}")
+    for color in report.colors:
+        out.append_text(chip(color, 3))
+    out.append("\n")
     for kind, cvd in report.cvd.items():
-        out.append(f"{kind.capitalize():<13}")
+        out.append(f"{kind.capitalize():<14}")
         for color in cvd.simulated:
-            out.append_text(chip(color, 1))
+            out.append_text(chip(color, 3))
         out.append("\n  hard to tell apart: ")
         out.append_text(_pairs_line(cvd.confusable, cvd.simulated))
         out.append("\n")
+    out.append(f"Backgrounds: dark {report.dark_bg}, light {report.light_bg}", _DIM)
     out.rstrip()
     return out
 

@@ -167,7 +167,7 @@ def test_analysis_text_flags_low_contrast_and_close_pairs() -> None:
     report = analyse_palette(["#1d4aff", "#1d4afe", "#ffffff", "nope"])
     text = analysis_text(report).plain
     assert "WCAG contrast on the chart background (⚠ below 3:1)" in text
-    assert "preset-1  #1d4aff   2.72 ⚠" in text  # 2.72:1 on the dark chart background
+    assert "preset-1  #1d4aff    2.72 ⚠    6.04\n" in text  # 2.72:1 on the dark background
     assert "Closest pair:  1↔ 2 ΔE 0.1  too close" in text  # chips are coloured spaces
     assert "preset-4  not a colour" in text
     for kind in ("Protanopia", "Deuteranopia", "Tritanopia"):

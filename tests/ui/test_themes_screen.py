@@ -501,3 +501,21 @@ async def test_every_binding_has_an_id() -> None:
     for owner in (ThemesScreen, ThemeEditorScreen, ColourList, Import):
         for binding in owner.BINDINGS:
             assert isinstance(binding, Binding) and binding.id, (owner, binding)
+
+
+async def test_load_failure_is_reported_and_refresh_recovers(fresh_server: RunningServer) -> None:
+    fresh_server.options.fail_next = 10  # every retry the client makes fails too
+    async with PostHogClient(fresh_server.url, fresh_server.api_key, fresh_server.project_id) as c:
+        app = PhTuiApp(client=c, mode="themes", settings=Settings(), host_label="t")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+            screen = themes_screen(app)
+            heading = screen.query_one("#palette-heading", Static)
+            await wait_for(pilot, lambda: "Could not load" in str(heading.render()), timeout=15)
+            await wait_for(pilot, lambda: bool(app._notifications))
+            assert [n.title for n in app._notifications] == ["Load themes failed"]
+            assert "PostHog failed with 500" in next(iter(app._notifications)).message
+            fresh_server.options.fail_next = 0
+            await pilot.press("r")
+            await wait_for(pilot, lambda: bool(screen.themes))
+            assert screen.themes[0].name == "Default Theme"

@@ -1,0 +1,134 @@
+"""Snapshots of the Themes screen on the demo data (list, preview, analysis, editor, import).
+
+Each is taken at 120x40 and 80x24. The environment is pinned to a 256-colour terminal without
+COLORTERM, outside SSH and tmux, so the colour-depth note is part of every picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, TextArea
+
+from phtui.app import PhTuiApp
+from phtui.config import Profile, Settings
+from phtui.screens.palette_import import PaletteImportScreen
+from phtui.screens.theme_editor import ThemeEditorScreen
+from phtui.screens.themes import ThemesScreen
+from phtui.server.runner import RunningServer
+
+SIZES = [(120, 40), (80, 24)]
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture(autouse=True)
+def pinned_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for name in ("COLORTERM", "TEXTUAL_COLOR_SYSTEM", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("TMUX", raising=False)
+
+
+def demo_app(server: RunningServer) -> PhTuiApp:
+    settings = Settings()
+    settings.cli = Profile(host=server.url, project_id=server.project_id, api_key=server.api_key)
+    return PhTuiApp(settings=settings, mode="themes", host_label="demo")
+
+
+async def settle(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
+    for _ in range(400):
+        if condition():
+            break
+        await pilot.pause(0.02)
+    else:
+        raise AssertionError("the screen did not settle")
+    for widget in pilot.app.screen.query("TextArea, Input"):
+        assert isinstance(widget, TextArea | Input)
+        widget.cursor_blink = False  # a blinking cursor is not deterministic
+    await pilot.pause()
+
+
+async def listed(pilot: Pilot[Any]) -> None:
+    screen = pilot.app.screen
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ThemesScreen) and bool(screen.themes))
+
+
+async def select_named(pilot: Pilot[Any], name: str) -> None:
+    await listed(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ThemesScreen)
+    index = next(i for i, theme in enumerate(screen.themes) if theme.name == name)
+    screen.query_one("#theme-list", OptionList).highlighted = index
+    await pilot.pause()
+
+
+async def preview_line_light(pilot: Pilot[Any]) -> None:
+    await select_named(pilot, "Brand")
+    await pilot.press("c", "b", "plus", "plus")  # line chart, light, 10 series: 7+ wrap
+    await settle(pilot, lambda: True)
+
+
+async def analysis(pilot: Pilot[Any]) -> None:
+    await select_named(pilot, "Imported from Looker")
+    await pilot.press("a")
+    await settle(pilot, lambda: True)
+
+
+async def editor_with_bad_hex(pilot: Pilot[Any]) -> None:
+    await select_named(pilot, "Brand")
+    await pilot.press("e")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ThemeEditorScreen))
+    await pilot.press("down", "ctrl+a", "ctrl+k", *"#12345")
+    await settle(pilot, lambda: True)
+
+
+async def import_modal(pilot: Pilot[Any]) -> None:
+    await listed(pilot)
+    await pilot.press("i")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PaletteImportScreen))
+    pilot.app.screen.query_one(TextArea).insert("#1d4aff, #f54e00; teal\nrgb(34, 139, 34) tomato")
+    await settle(pilot, lambda: True)
+
+
+def snap(
+    snap_compare: SnapCompare,
+    server: RunningServer,
+    size: tuple[int, int],
+    run_before: Callable[[Pilot[Any]], Awaitable[None]],
+) -> bool:
+    return snap_compare(demo_app(server), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_theme_list(
+    snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    assert snap(snap_compare, demo_server, size, listed)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_preview(
+    snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    assert snap(snap_compare, demo_server, size, preview_line_light)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_analysis(
+    snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    assert snap(snap_compare, demo_server, size, analysis)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_editor(
+    snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    assert snap(snap_compare, demo_server, size, editor_with_bad_hex)
+
+
+def test_import_modal(snap_compare: SnapCompare, demo_server: RunningServer) -> None:
+    assert snap(snap_compare, demo_server, (80, 24), import_modal)
