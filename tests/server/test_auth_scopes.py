@@ -19,7 +19,7 @@ NOT_AUTHENTICATED = (
 )
 
 
-def _get(
+def _call(
     http: httpx.Client, server: RunningServer, path: str, key: str | None, method: str = "GET"
 ) -> httpx.Response:
     headers = {} if key is None else {"Authorization": f"Bearer {key}"}
@@ -31,7 +31,7 @@ def _get(
 def test_no_credentials_is_401_without_www_authenticate(
     http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf, resource: str
 ) -> None:
-    response = _get(http, fresh_server, f"/api/projects/1/{resource}/", None)
+    response = _call(http, fresh_server, f"/api/projects/1/{resource}/", None)
     assert error_of(response) == NOT_AUTHENTICATED
     assert "www-authenticate" not in response.headers
 
@@ -40,9 +40,9 @@ def test_themes_can_answer_403_without_credentials(
     http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
 ) -> None:
     fresh_server.options.themes_no_credentials_status = 403
-    themes = _get(http, fresh_server, "/api/projects/1/data_color_themes/", None)
+    themes = _call(http, fresh_server, "/api/projects/1/data_color_themes/", None)
     assert error_of(themes) == (403, *NOT_AUTHENTICATED[1:])
-    assert _get(http, fresh_server, "/api/projects/1/datasets/", None).status_code == 401
+    assert _call(http, fresh_server, "/api/projects/1/datasets/", None).status_code == 401
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Basic abc", "Token phx_x", "bearer"])
@@ -58,7 +58,7 @@ def test_malformed_authorization_counts_as_no_credentials(
 def test_unknown_key_is_401_with_posthogs_detail(
     http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
 ) -> None:
-    response = _get(http, fresh_server, "/api/projects/1/datasets/", "phx_not_a_real_key")
+    response = _call(http, fresh_server, "/api/projects/1/datasets/", "phx_not_a_real_key")
     assert error_of(response) == (
         401,
         "authentication_error",
@@ -121,7 +121,7 @@ def test_scopes(
     expected: tuple[int, str, str, str, None] | None,
 ) -> None:
     key = fresh_server.create_api_key(scopes)
-    response = _get(http, fresh_server, path, key, method)
+    response = _call(http, fresh_server, path, key, method)
     if expected is None:
         assert response.status_code in {200, 201}, response.text
     else:
@@ -132,7 +132,7 @@ def test_scope_is_checked_before_the_project(
     http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
 ) -> None:
     key = fresh_server.create_api_key(["project:read"])
-    response = _get(http, fresh_server, "/api/projects/999/datasets/", key)
+    response = _call(http, fresh_server, "/api/projects/999/datasets/", key)
     assert error_of(response) == _missing("dataset:read")
 
 
@@ -140,7 +140,7 @@ def test_project_scoped_keys(
     http: httpx.Client, fresh_server: RunningServer, error_of: ErrorOf
 ) -> None:
     elsewhere = fresh_server.create_api_key(["*"], scoped_teams=[fresh_server.other_project_id])
-    response = _get(http, fresh_server, "/api/projects/1/datasets/", elsewhere)
+    response = _call(http, fresh_server, "/api/projects/1/datasets/", elsewhere)
     assert error_of(response) == (
         403,
         "authentication_error",
@@ -150,14 +150,14 @@ def test_project_scoped_keys(
     )
     # `@current` resolves first, then the key's project list applies.
     assert (
-        _get(http, fresh_server, "/api/projects/@current/datasets/", elsewhere).status_code == 403
+        _call(http, fresh_server, "/api/projects/@current/datasets/", elsewhere).status_code == 403
     )
     # A project that does not exist is still "not found".
-    assert _get(http, fresh_server, "/api/projects/999/datasets/", elsewhere).status_code == 404
+    assert _call(http, fresh_server, "/api/projects/999/datasets/", elsewhere).status_code == 404
     # /api/users/@me/ is exempt from project scoping.
-    assert _get(http, fresh_server, "/api/users/@me/", elsewhere).status_code == 200
+    assert _call(http, fresh_server, "/api/users/@me/", elsewhere).status_code == 200
     ours = fresh_server.create_api_key(["dataset:read"], scoped_teams=[fresh_server.project_id])
-    assert _get(http, fresh_server, "/api/projects/1/datasets/", ours).status_code == 200
+    assert _call(http, fresh_server, "/api/projects/1/datasets/", ours).status_code == 200
 
 
 def test_unauthenticated_requests_never_reach_the_body(
