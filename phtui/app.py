@@ -78,6 +78,19 @@ class PhTuiApp(App[None]):
         Binding("2", "switch_mode('datasets')", "Datasets", id="app.datasets"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+r", "retry", "Retry", id="app.retry"),
+        # Vim keys for whichever list or table has the focus (text inputs keep their letters).
+        Binding("j", "vim('cursor_down', 'scroll_down')", "Down", id="app.vim_down", show=False),
+        Binding("k", "vim('cursor_up', 'scroll_up')", "Up", id="app.vim_up", show=False),
+        Binding(
+            "g",
+            "vim('first', 'scroll_top', 'scroll_home')",
+            "First",
+            id="app.vim_first",
+            show=False,
+        ),
+        Binding(
+            "G", "vim('last', 'scroll_bottom', 'scroll_end')", "Last", id="app.vim_last", show=False
+        ),
     ]
 
     offline: reactive[bool] = reactive(False, bindings=True)
@@ -274,6 +287,14 @@ class PhTuiApp(App[None]):
         self.offline = False
         self.notify("Connected again.", title="Online")
         self._refresh_screen()
+
+    def action_vim(self, *actions: str) -> None:
+        """Run the first of `actions` the focused widget has (OptionList, DataTable, scrollers)."""
+        widget = self.focused
+        for action in actions:
+            if widget is not None and hasattr(widget, f"action_{action}"):
+                self.call_next(widget.run_action, action)
+                return
 
     def action_help(self) -> None:
         from phtui.screens.help import HelpScreen

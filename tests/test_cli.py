@@ -112,3 +112,17 @@ def test_server_subcommand_is_dispatched(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(phtui.server.cli, "main", lambda argv: seen.append(argv) or 0)
     assert main(["server", "--port", "0", "--seed", "empty"]) == 0
     assert seen == [["--port", "0", "--seed", "empty"]]
+
+
+@pytest.mark.parametrize(
+    ("command", "target"), [("export", "main_export"), ("import", "main_import")]
+)
+def test_transfer_subcommands_are_dispatched(
+    monkeypatch: pytest.MonkeyPatch, command: str, target: str
+) -> None:
+    import phtui.transfer_cli
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(phtui.transfer_cli, target, lambda argv: seen.append(argv) or 3)
+    assert main([command, "--dataset", "x"]) == 3
+    assert seen == [["--dataset", "x"]]

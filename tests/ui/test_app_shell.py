@@ -238,6 +238,25 @@ async def test_help_lists_the_effective_keys_of_the_screen(demo_server: RunningS
         assert isinstance(app.screen, ListScreen)
 
 
+async def test_vim_keys_move_in_lists_but_type_in_inputs(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        options = app.screen.query_one("#list", OptionList)
+        options.highlighted = 0
+        await pilot.press("j", "j")
+        assert options.highlighted == 2
+        await pilot.press("k")
+        assert options.highlighted == 1
+        await pilot.press("G")
+        assert options.highlighted == options.option_count - 1
+        await pilot.press("g")
+        assert options.highlighted == 0
+        app.screen.query_one("#draft", Input).focus()
+        await pilot.press("j", "k", "g", "G")
+        assert app.screen.query_one("#draft", Input).value == "jkgG"
+
+
 # -- read-only ------------------------------------------------------------------------------
 
 
