@@ -60,15 +60,16 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"phtui server: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
-    with server:
-        # Printing the key is the point: this local key exists only for this server.
-        print(f"PostHog-compatible server on {server.url}")
-        print(f"  POSTHOG_HOST={server.url}")
-        print(f"  POSTHOG_PROJECT_ID={server.project_id}")
-        print(f"  POSTHOG_PERSONAL_API_KEY={server.api_key}")
-        print("Press Ctrl+C to stop.", flush=True)
-        try:
+    # Ctrl+C may come at any moment after the key is printed: catch it around everything.
+    try:
+        with server:
+            # Printing the key is the point: this local key exists only for this server.
+            print(f"PostHog-compatible server on {server.url}")
+            print(f"  POSTHOG_HOST={server.url}")
+            print(f"  POSTHOG_PROJECT_ID={server.project_id}")
+            print(f"  POSTHOG_PERSONAL_API_KEY={server.api_key}")
+            print("Press Ctrl+C to stop.", flush=True)
             threading.Event().wait()
-        except KeyboardInterrupt:
-            print("\nStopping.")
+    except KeyboardInterrupt:
+        print("\nStopped.")
     return 0
