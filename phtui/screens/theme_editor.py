@@ -105,7 +105,10 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
     def on_mount(self) -> None:
         self.sub_title = self._title
         self.query_one("#name", Input).border_title = "Name"
-        self.query_one("#colors", ColourList).border_title = "Colours"
+        colour_list = self.query_one("#colors", ColourList)
+        colour_list.border_title = "Colours"
+        colour_list.border_subtitle = "a add · d dup · x del · ⇧↑↓ move"
+        self.query_one("#hex", Input).border_subtitle = "↑↓ colour · tab: list"
         note = approximation_note(
             depth_from_color_system(self.app.console.color_system), os.environ
         )
@@ -138,7 +141,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         text = self.state.colors[self.state.cursor] if self.state.colors else ""
         if hex_input.value != text:
             hex_input.value = text
-            hex_input.cursor_position = len(text)
+            hex_input.select_all()  # typing replaces the colour; arrows or end edit it
         hex_input.border_title = (
             token_name(self.state.cursor) if self.state.colors else "No colours: press a to add"
         )

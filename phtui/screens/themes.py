@@ -32,7 +32,7 @@ from phtui.screens.theme_editor import ThemeEditorScreen
 from phtui.screens.theme_editor_state import NEW_COLOR, ThemeEditorState
 from phtui.widgets.palette_analysis import PaletteAnalysis
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
-from phtui.widgets.swatches import SwatchGrid, printable
+from phtui.widgets.swatches import SwatchGrid, chip, printable
 
 if TYPE_CHECKING:
     from phtui.app import PhTuiApp
@@ -43,6 +43,7 @@ __all__ = ["ThemesScreen", "default_palette", "valid_colors"]
 _TALL_SWATCHES_FROM = 32
 # Below this width the theme list narrows so five swatches fit in a row at 80 columns.
 _WIDE_FROM = 100
+_LIST_CHIPS = 5
 _MUTATING = frozenset({"new", "edit", "duplicate", "delete", "import_palette"})
 
 
@@ -187,6 +188,11 @@ class ThemesScreen(Screen[None]):
     @staticmethod
     def _option(theme: DataColorTheme) -> Option:
         prompt = Text(no_wrap=True, overflow="ellipsis")
+        # A glance at the palette: its first colours as one-cell chips.
+        colors = valid_colors(theme.colors)[:_LIST_CHIPS]
+        for color in colors:
+            prompt.append_text(chip(color, 1))
+        prompt.append(" " * (_LIST_CHIPS - len(colors) + 1))
         if theme.is_global:
             prompt.append("★ ", style="bold #e4a604")
             prompt.append(printable(theme.name))
@@ -328,7 +334,7 @@ class ThemesScreen(Screen[None]):
         if theme is None:
             return
         state = ThemeEditorState(name=theme.name, colors=list(theme.colors), theme_id=theme.id)
-        self._open_editor(state, "Edit theme")
+        self._open_editor(state, "Edit official theme (staff)" if theme.is_global else "Edit theme")
 
     def action_duplicate(self) -> None:
         theme = self.selected

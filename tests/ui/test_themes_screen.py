@@ -105,7 +105,7 @@ async def test_list_marks_official_themes_and_counts(demo_server: RunningServer)
         assert theme_list.border_title == "Themes (6)"
         assert theme_list.border_subtitle == "5 own · ★ 1 official"
         first = theme_list.get_option_at_index(0).prompt
-        assert str(first).startswith("★ Default Theme")
+        assert str(first).strip() == "★ Default Theme"
         assert str(theme_list.get_option_at_index(1).prompt).strip() == "Brand"
         heading = str(screen.query_one("#palette-heading", Static).render())
         assert "★ Official: read-only. d duplicates it to edit a copy." in heading
