@@ -51,7 +51,7 @@ def test_runs_prints_connection_settings_and_stops_on_ctrl_c(http: httpx.Client)
         )
         assert [theme["name"] for theme in response.json()] == ["Default Theme"]
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=10) == 0, process.stderr.read() if process.stderr else ""
     finally:
         if process.poll() is None:
             process.kill()
