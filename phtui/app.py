@@ -73,7 +73,6 @@ class PhTuiApp(App[None]):
     MODES: ClassVar[dict[str, Any]] = {"themes": _themes_screen, "datasets": _datasets_screen}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
-        Binding("ctrl+c", "help_quit", show=False, system=True),
         Binding("1", "switch_mode('themes')", "Themes", id="app.themes"),
         Binding("2", "switch_mode('datasets')", "Datasets", id="app.datasets"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
@@ -216,7 +215,7 @@ class PhTuiApp(App[None]):
 
             self.push_screen(ErrorScreen(problem.title, problem.message))
             return
-        self.notify(problem.message, title=problem.title, severity=problem.severity, markup=False)  # type: ignore[arg-type]
+        self.notify(problem.message, title=problem.title, severity=problem.severity, markup=False)
         if problem.reaction is Reaction.OFFLINE:
             self.offline = True
         elif problem.reaction is Reaction.RECONNECT:
@@ -248,6 +247,8 @@ class PhTuiApp(App[None]):
                 self.exit()
             return
         if not self._connect(resolved):
+            if self.client is None:  # nothing to fall back on: ask again
+                self.open_connect(reason=f"Cannot connect to {resolved.host}.")
             return
         self.offline = False
         if self.current_mode in MODE_NAMES:

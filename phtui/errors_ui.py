@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
 from phtui.api import errors as api_errors
 
@@ -24,7 +25,7 @@ class Reaction(Enum):
 class Problem:
     title: str
     message: str
-    severity: str  # "error" | "warning" | "information", as `App.notify` takes it
+    severity: Literal["information", "warning", "error"]  # as `App.notify` takes it
     reaction: Reaction
 
 

@@ -213,6 +213,8 @@ async def test_saved_profile_connects_at_startup_without_the_screen(
         assert not isinstance(app.screen, ConnectScreen)
         assert app.current_mode == "themes"
         assert "profile local" in app.sub_title
+        client = app.client
+    assert client is not None and client.closed  # the app made it, the app closed it
 
 
 async def test_cancelling_the_first_connect_quits(fresh_server: RunningServer) -> None:
