@@ -7,7 +7,6 @@ list takes single keys for colour operations; ctrl keys work from anywhere.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
@@ -21,14 +20,13 @@ from textual.widgets.option_list import Option
 
 from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
-from phtui.core.colordepth import approximation_note, depth_from_color_system
 from phtui.core.palette import analyse_palette, token_name
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.palette_import import PaletteImportScreen
 from phtui.screens.theme_editor_state import InvalidDraftError, ThemeEditorState
 from phtui.widgets.palette_analysis import analysis_summary
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
-from phtui.widgets.swatches import chip, printable
+from phtui.widgets.swatches import DepthNote, chip, printable
 
 if TYPE_CHECKING:
     from phtui.app import PhTuiApp
@@ -99,7 +97,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
                 yield PaletteChart(self.state.preview_colors(), id="editor-chart")
                 yield Static("", id="editor-summary", markup=False)
         yield Static("", id="editor-status", markup=False)
-        yield Static("", id="depth-note", markup=False)
+        yield DepthNote(id="depth-note", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -109,12 +107,6 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         colour_list.border_title = "Colours"
         colour_list.border_subtitle = "a add · d dup · x del · ⇧↑↓ move"
         self.query_one("#hex", Input).border_subtitle = "↑↓ colour · tab: list"
-        note = approximation_note(
-            depth_from_color_system(self.app.console.color_system), os.environ
-        )
-        depth = self.query_one("#depth-note", Static)
-        depth.update(note or "")
-        depth.display = note is not None
         self._sync()
         target = "#name" if self.state.is_new else "#hex"
         self.query_one(target, Input).focus()
@@ -129,7 +121,8 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         if name.value != self.state.name:
             name.value = self.state.name
         colour_list = self.query_one("#colors", ColourList)
-        colour_list.set_options(self._option(i) for i in range(len(self.state.colors)))
+        preview = self.state.preview_colors()
+        colour_list.set_options(self._option(i, preview[i]) for i in range(len(preview)))
         if self.state.colors:
             colour_list.highlighted = self.state.cursor
         self._sync_hex_field()
@@ -137,6 +130,8 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
 
     def _sync_hex_field(self) -> None:
         hex_input = self.query_one("#hex", Input)
+        if not self.state.colors and hex_input.has_focus:
+            self.query_one("#colors", ColourList).focus()  # where "a" adds a colour
         hex_input.disabled = not self.state.colors
         text = self.state.colors[self.state.cursor] if self.state.colors else ""
         if hex_input.value != text:
@@ -146,17 +141,15 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
             token_name(self.state.cursor) if self.state.colors else "No colours: press a to add"
         )
 
-    def _option(self, index: int) -> Option:
-        text = self.state.colors[index]
-        error = self.state.color_error(index)
-        preview = self.state.preview_colors()[index]
+    def _option(self, index: int, color: str | None) -> Option:
+        """One row: a chip, the token, and the hex (or the bad text, flagged)."""
         prompt = Text()
-        prompt.append_text(chip(preview, 4))
+        prompt.append_text(chip(color, 4))
         prompt.append(f" {token_name(index):<10}")
-        if error is None:
-            prompt.append(preview or "")
+        if color is not None:
+            prompt.append(color)
         else:
-            prompt.append(f"⚠ {printable(text)}", style="bold #ff6b6b")
+            prompt.append(f"⚠ {printable(self.state.colors[index])}", style="bold #ff6b6b")
         return Option(prompt)
 
     def _refresh_preview(self) -> None:
@@ -197,7 +190,8 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
 
     def _update_row(self, index: int) -> None:
         colour_list = self.query_one("#colors", ColourList)
-        colour_list.replace_option_prompt_at_index(index, self._option(index).prompt)
+        color = self.state.preview_colors()[index]
+        colour_list.replace_option_prompt_at_index(index, self._option(index, color).prompt)
 
     # ---- events from the fields ----------------------------------------------------------
     @on(Input.Changed, "#name")

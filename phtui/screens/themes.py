@@ -24,20 +24,19 @@ from textual.widgets.option_list import Option
 from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
 from phtui.core.clipboard import PaletteFormat, clipboard_hint, fits_osc52, format_palette
-from phtui.core.colordepth import approximation_note, depth_from_color_system
-from phtui.core.palette import ColorParseError, analyse_palette, parse_color
+from phtui.core.palette import analyse_palette
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.palette_import import PaletteImportScreen
 from phtui.screens.theme_editor import ThemeEditorScreen
 from phtui.screens.theme_editor_state import NEW_COLOR, ThemeEditorState
 from phtui.widgets.palette_analysis import PaletteAnalysis
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
-from phtui.widgets.swatches import SwatchGrid, chip, printable
+from phtui.widgets.swatches import DepthNote, SwatchGrid, chip, normalised_colors, printable
 
 if TYPE_CHECKING:
     from phtui.app import PhTuiApp
 
-__all__ = ["ThemesScreen", "default_palette", "valid_colors"]
+__all__ = ["ThemesScreen", "default_palette"]
 
 # Below this height the swatches drop their padding line so the chart keeps room.
 _TALL_SWATCHES_FROM = 32
@@ -47,32 +46,20 @@ _LIST_CHIPS = 5
 _MUTATING = frozenset({"new", "edit", "duplicate", "delete", "import_palette"})
 
 
-def valid_colors(colors: Sequence[object]) -> list[str | None]:
-    """The palette as the chart uses it: normalised hex, None where an entry is not a colour.
-
-    The server stores any JSON in ``colors``, so entries may be numbers or garbage.
-    """
-    out: list[str | None] = []
-    for entry in colors:
-        try:
-            out.append(parse_color(entry) if isinstance(entry, str) else None)
-        except ColorParseError:
-            out.append(None)
-    return out
-
-
 def default_palette(themes: Sequence[DataColorTheme]) -> list[str]:
     """What "New theme" starts from: PostHog's rule is the global theme named like "Default"."""
     globals_ = [theme for theme in themes if theme.is_global]
     for theme in globals_:
         if "default" in theme.name.lower():
-            return [c for c in valid_colors(theme.colors) if c is not None]
+            return [c for c in normalised_colors(theme.colors) if c is not None]
     if globals_:
-        return [c for c in valid_colors(globals_[0].colors) if c is not None]
+        return [c for c in normalised_colors(globals_[0].colors) if c is not None]
     return [NEW_COLOR]
 
 
 class ThemesScreen(Screen[None]):
+    """The Themes mode: list, swatches, preview and analysis; opens the editor and modals."""
+
     CSS_PATH = "../styles/themes.tcss"
 
     BINDINGS = [
@@ -116,18 +103,12 @@ class ThemesScreen(Screen[None]):
                         yield PaletteChart(id="chart")
                     with TabPane("Analysis", id="analysis"):
                         yield PaletteAnalysis(id="palette-analysis")
-        yield Static("", id="depth-note", markup=False)
+        yield DepthNote(id="depth-note", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         theme_list = self.query_one("#theme-list", OptionList)
         theme_list.border_title = "Themes"
-        note = approximation_note(
-            depth_from_color_system(self.app.console.color_system), os.environ
-        )
-        depth = self.query_one("#depth-note", Static)
-        depth.update(note or "")
-        depth.display = note is not None
         self._update_chart_title()
         self.action_refresh()
         self.load_user()
@@ -189,7 +170,7 @@ class ThemesScreen(Screen[None]):
     def _option(theme: DataColorTheme) -> Option:
         prompt = Text(no_wrap=True, overflow="ellipsis")
         # A glance at the palette: its first colours as one-cell chips.
-        colors = valid_colors(theme.colors)[:_LIST_CHIPS]
+        colors = normalised_colors(theme.colors)[:_LIST_CHIPS]
         for color in colors:
             prompt.append_text(chip(color, 1))
         prompt.append(" " * (_LIST_CHIPS - len(colors) + 1))
@@ -239,7 +220,7 @@ class ThemesScreen(Screen[None]):
         else:
             heading.update(self._heading(theme))
             swatches.palette = tuple(theme.colors)
-            chart.palette = tuple(valid_colors(theme.colors))
+            chart.palette = tuple(normalised_colors(theme.colors))
         self._update_chart_title()
         self._update_analysis()
         self._refresh_bindings_if_changed()
@@ -268,6 +249,7 @@ class ThemesScreen(Screen[None]):
         if theme is None:
             analysis.show(None)
         else:
+            # analyse_palette reports entries that are not strings as invalid: the cast is safe.
             analysis.show(analyse_palette(cast("list[str]", theme.colors)))
 
     @on(TabbedContent.TabActivated, "#views")
@@ -359,7 +341,7 @@ class ThemesScreen(Screen[None]):
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self.delete_theme(theme)
+                self.delete_theme(theme, self._neighbour_id(theme))
 
         self.app.push_screen(
             ConfirmScreen(
@@ -370,21 +352,27 @@ class ThemesScreen(Screen[None]):
             answered,
         )
 
+    def _neighbour_id(self, theme: DataColorTheme) -> int | None:
+        """The theme to select once ``theme`` is gone: the next one, else the previous one."""
+        index = self.themes.index(theme)
+        rest = self.themes[index + 1 :] + self.themes[:index][::-1]
+        return rest[0].id if rest else None
+
     @work(exclusive=True, group="themes.delete", exit_on_error=False)
-    async def delete_theme(self, theme: DataColorTheme) -> None:
+    async def delete_theme(self, theme: DataColorTheme, then_select: int | None = None) -> None:
         client = self.shell.client
         if client is None:
             return
         await client.delete_theme(theme.id)
         self.notify(f"Deleted “{printable(theme.name)}”.", markup=False)
-        self.load_themes()
+        self.load_themes(then_select)
 
     # ---- copy out ------------------------------------------------------------------------
     def action_copy(self, as_json: bool) -> None:
         theme = self.selected
         if theme is None:
             return
-        colors = [c for c in valid_colors(theme.colors) if c is not None]
+        colors = [c for c in normalised_colors(theme.colors) if c is not None]
         fmt = PaletteFormat.JSON if as_json else PaletteFormat.HEX_LIST
         text = format_palette(colors, fmt)
         if not fits_osc52(text):

@@ -7,6 +7,7 @@ The text colour is whichever of black and white has the higher WCAG contrast on 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -17,10 +18,20 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import Static
 
+from phtui.core.colordepth import approximation_note, depth_from_color_system
 from phtui.core.palette import ColorParseError, best_text_color, parse_color, token_name
 
-__all__ = ["SWATCH_MIN_WIDTH", "SwatchGrid", "chip", "printable", "swatch_style"]
+__all__ = [
+    "SWATCH_MIN_WIDTH",
+    "DepthNote",
+    "SwatchGrid",
+    "chip",
+    "normalised_colors",
+    "printable",
+    "swatch_style",
+]
 
 # "preset-15" plus a space each side.
 SWATCH_MIN_WIDTH = 11
@@ -48,11 +59,28 @@ def chip(color: str | None, width: int = 2) -> Text:
     return Text(" " * width, style=Style(bgcolor=color))
 
 
-def _normalised(entry: object) -> str | None:
-    try:
-        return parse_color(entry) if isinstance(entry, str) else None
-    except ColorParseError:
-        return None
+def normalised_colors(entries: Sequence[object]) -> list[str | None]:
+    """Stored palette entries as ``#rrggbb``, None where an entry is not a colour.
+
+    The server stores any JSON in ``colors``, so entries may be numbers or garbage.
+    """
+    colors: list[str | None] = []
+    for entry in entries:
+        try:
+            colors.append(parse_color(entry) if isinstance(entry, str) else None)
+        except ColorParseError:
+            colors.append(None)
+    return colors
+
+
+class DepthNote(Static):
+    """One line saying the swatches are approximated and how to fix it; hidden in truecolor."""
+
+    def on_mount(self) -> None:
+        rendered = depth_from_color_system(self.app.console.color_system)
+        note = approximation_note(rendered, os.environ)
+        self.update(note or "")
+        self.display = note is not None
 
 
 class SwatchGrid(Widget):
@@ -117,7 +145,7 @@ class SwatchGrid(Widget):
 
     def _cell(self, index: int, line: int, width: int) -> list[Segment]:
         entry = self.palette[index]
-        color = _normalised(entry)
+        color = normalised_colors((entry,))[0]
         style = swatch_style(color) if color else _INVALID
         shown = color if color else printable(str(entry))
         # Tall swatches keep a blank first line so the text sits low, like a paint chip.

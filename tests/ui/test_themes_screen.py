@@ -519,3 +519,32 @@ async def test_load_failure_is_reported_and_refresh_recovers(fresh_server: Runni
             await pilot.press("r")
             await wait_for(pilot, lambda: bool(screen.themes))
             assert screen.themes[0].name == "Default Theme"
+
+
+async def test_delete_refused_by_the_plan_keeps_the_theme(fresh_server: RunningServer) -> None:
+    theme = await create(fresh_server, "Kept", ["#111111"])
+    fresh_server.options.paid_plan = False
+    async with themes_app(fresh_server) as (app, pilot, client):
+        await select(pilot, app, theme.id)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: bool(app._notifications))
+        message = next(iter(app._notifications)).message
+        assert 'PostHog said: "This feature is only available on paid plans."' in message
+        assert (await client.get_theme(theme.id)).name == "Kept"
+        assert any(t.id == theme.id for t in themes_screen(app).themes)
+
+
+async def test_delete_selects_the_next_theme(server: RunningServer) -> None:
+    first = await create(server, "Delete first", ["#111111"])
+    second = await create(server, "Delete second", ["#222222"])
+    async with themes_app(server) as (app, pilot, _):
+        await select(pilot, app, first.id)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        screen = themes_screen(app)
+        await wait_for(pilot, lambda: all(t.id != first.id for t in screen.themes))
+        await wait_for(pilot, lambda: screen.selected is not None)
+        assert screen.selected is not None and screen.selected.id == second.id
