@@ -127,7 +127,7 @@ class PhTuiApp(App[None]):
         self.set_keymap(settings.keymap)
         for warning in settings.warnings:
             self.notify(warning, title="Config", severity="warning", timeout=10, markup=False)
-        resolved = settings.resolve()
+        resolved = self._resolve()
         self.read_only = self.read_only or resolved.read_only
         if self.client is not None:
             self.profile = resolved
@@ -146,6 +146,17 @@ class PhTuiApp(App[None]):
         except ConfigError as error:
             self.notify(str(error), title="Config file ignored", severity="error", markup=False)
             return Settings()
+
+    def _resolve(self) -> ResolvedProfile:
+        """The settings' connection; on a config mistake, say so and start from nothing."""
+        from phtui.config import US_HOST, ConfigError
+
+        assert self._settings is not None
+        try:
+            return self._settings.resolve()
+        except ConfigError as error:
+            self.notify(str(error), title="Config", severity="error", markup=False)
+            return ResolvedProfile(name=None, host=US_HOST, project_id=None, api_key=None)
 
     def _connect(self, resolved: ResolvedProfile) -> bool:
         """Replace the client with one for `resolved`; False (and a message) if it can't be made."""
@@ -235,7 +246,7 @@ class PhTuiApp(App[None]):
         if any(isinstance(screen, ConnectScreen) for screen in self.screen_stack):
             return
         assert self._settings is not None
-        start = initial or self.profile or self._settings.resolve()
+        start = initial or self.profile or self._resolve()
         self.push_screen(
             ConnectScreen(settings=self._settings, initial=start, reason=reason),
             self._on_connect_done,

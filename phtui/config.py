@@ -107,8 +107,9 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # The TOML file is read by `load_settings` (for line-accurate errors), not as a source.
-        return (init_settings, env_settings)
+        # The TOML file is read by `load_settings` (for line-accurate errors), not as a source;
+        # and the environment may set only the connection fields, not `file`, `cli`, ...
+        return (init_settings, _Only(settings_cls, env_settings, ENV_FIELDS))
 
     @property
     def keymap(self) -> dict[str, str]:
@@ -119,41 +120,28 @@ class Settings(BaseSettings):
         names = list(self.file.profiles)
         return names + [name for name in PRESET_HOSTS if name not in names]
 
-    def resolve(
-        self,
-        *,
-        profile: str | None = None,
-        host: str | None = None,
-        project_id: int | None = None,
-        read_only: bool | None = None,
-    ) -> ResolvedProfile:
-        """The connection to use, after applying the precedence in the module docstring."""
+    def resolve(self, *, profile: str | None = None) -> ResolvedProfile:
+        """The connection to use, after applying the precedence in the module docstring.
+
+        Raises `ConfigError` when the chosen (or default) profile does not exist.
+        """
         chosen = profile or self.profile
-        explicit = chosen is not None
         name = chosen or self.file.default_profile
-        stored = self._profile(name, required=explicit)
+        stored = self._profile(name) if name else Profile()
         env = Profile(host=self.host, project_id=self.project_id, api_key=self.api_key)
-        first, second = (stored, env) if explicit else (env, stored)
+        first, second = (stored, env) if chosen else (env, stored)
         key = self.cli.api_key or first.api_key or second.api_key
         return ResolvedProfile(
-            name=name if stored != Profile() or name in PRESET_HOSTS else None,
-            host=host or self.cli.host or first.host or second.host or US_HOST,
-            project_id=project_id or self.cli.project_id or first.project_id or second.project_id,
+            name=name,
+            host=self.cli.host or first.host or second.host or US_HOST,
+            project_id=self.cli.project_id or first.project_id or second.project_id,
             api_key=key.get_secret_value() if key else None,
             read_only=any(
-                (
-                    read_only,
-                    self.read_only,
-                    self.file.read_only,
-                    stored.read_only,
-                    self.cli.read_only,
-                )
+                (self.read_only, self.file.read_only, stored.read_only, self.cli.read_only)
             ),
         )
 
-    def _profile(self, name: str | None, *, required: bool) -> Profile:
-        if name is None:
-            return Profile()
+    def _profile(self, name: str) -> Profile:
         if name in self.file.profiles:
             stored = self.file.profiles[name]
             if stored.host is None and name in PRESET_HOSTS:
@@ -161,12 +149,33 @@ class Settings(BaseSettings):
             return stored
         if name in PRESET_HOSTS:
             return Profile(host=PRESET_HOSTS[name])
-        if required:
-            known = ", ".join(self.profile_names())
-            raise ConfigError(
-                str(self.config_path or "settings"), f"no profile named {name!r} (known: {known})"
-            )
-        return Profile()
+        known = ", ".join(self.profile_names())
+        raise ConfigError(
+            str(self.config_path or "settings"), f"no profile named {name!r} (known: {known})"
+        )
+
+
+ENV_FIELDS = frozenset({"host", "project_id", "api_key", "profile", "read_only"})
+
+
+class _Only(PydanticBaseSettingsSource):
+    """Another source's values, limited to `fields`."""
+
+    def __init__(
+        self,
+        settings_cls: type[BaseSettings],
+        inner: PydanticBaseSettingsSource,
+        fields: frozenset[str],
+    ) -> None:
+        super().__init__(settings_cls)
+        self._inner = inner
+        self._fields = fields
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ delegates to the inner source
+
+    def __call__(self) -> dict[str, Any]:
+        return {name: value for name, value in self._inner().items() if name in self._fields}
 
 
 @dataclass(frozen=True)

@@ -264,3 +264,21 @@ toml_tables = st.recursive(
 @given(toml_tables)
 def test_written_toml_reads_back_identically(document: dict[str, object]) -> None:
     assert tomllib.loads(dumps_toml(document)) == document
+
+
+def test_environment_sets_only_connection_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PHTUI_WARNINGS", '["injected"]')
+    monkeypatch.setenv("PHTUI_FILE", '{"read_only": true}')
+    monkeypatch.setenv("PHTUI_CLI", '{"host": "https://evil.example"}')
+    settings = load_settings(path=tmp_path / "absent.toml")
+    assert settings.warnings == []
+    assert not settings.file.read_only
+    assert settings.resolve().host == US_HOST
+
+
+def test_a_missing_default_profile_is_reported(tmp_path: Path) -> None:
+    settings = load_settings(path=write(tmp_path, 'default_profile = "gone"\n'))
+    with pytest.raises(ConfigError, match="no profile named 'gone'"):
+        settings.resolve()
