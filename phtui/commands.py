@@ -13,15 +13,12 @@ from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from phtui.plaintext import one_line
+
 if TYPE_CHECKING:
     from phtui.api.models import DataColorTheme
 
 DATASET_HITS = 10
-
-
-def plain(text: str) -> str:
-    """Server text for one line: control characters (and newlines) become spaces."""
-    return "".join(char if char.isprintable() else " " for char in text)
 
 
 def highlighted(matcher: Matcher, text: str) -> Content:
@@ -56,7 +53,7 @@ class EntitySearch(Provider):
         matcher = self.matcher(query)
         opener: Any = self.app
         for theme in self._themes:
-            label = f"Theme: {plain(theme.name)}"
+            label = f"Theme: {one_line(theme.name)}"
             score = matcher.match(label)
             if score > 0:
                 yield Hit(
@@ -81,7 +78,7 @@ class EntitySearch(Provider):
             return
         opener: Any = self.app
         for dataset in page.results:
-            label = f"Dataset: {plain(dataset.name)}"
+            label = f"Dataset: {one_line(dataset.name)}"
             yield Hit(
                 max(matcher.match(label), 0.5),  # the server matched it: always show it
                 highlighted(matcher, label),

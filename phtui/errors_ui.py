@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Literal
 
 from phtui.api import errors as api_errors
+from phtui.plaintext import printable
 
 
 class Reaction(Enum):
@@ -32,7 +33,7 @@ class Problem:
 def describe(error: BaseException, *, action: str) -> Problem:
     """What to tell the user about `error`, raised while doing `action` ("Loading themes")."""
     title = f"{action} failed"
-    text = _plain(str(error))
+    text = printable(str(error))
     if isinstance(error, api_errors.AuthenticationError):
         return Problem(title, text, "error", Reaction.RECONNECT)
     if isinstance(error, api_errors.TransportError):
@@ -55,8 +56,3 @@ def describe(error: BaseException, *, action: str) -> Problem:
         "error",
         Reaction.MODAL,
     )
-
-
-def _plain(text: str) -> str:
-    """Drop control characters (an error may quote server text) but keep newlines."""
-    return "".join(char for char in text if char == "\n" or char.isprintable())

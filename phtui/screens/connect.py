@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +28,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from phtui.config import EU_HOST, LOCAL_HOST, US_HOST, Profile, ResolvedProfile, Settings
+from phtui.plaintext import one_line
 from phtui.scopes import probe_scopes
 
 if TYPE_CHECKING:
@@ -34,6 +36,12 @@ if TYPE_CHECKING:
     from phtui.api.models import Project
 
 HOSTS: dict[str, str] = {"us": US_HOST, "eu": EU_HOST}
+
+
+def _project_option(project: Project) -> Option:
+    # Project names are server data: plain text, never markup.
+    label = f"{one_line(project.name) or 'Untitled'}  (id {project.id})"
+    return Option(Text(label), id=str(project.id))
 
 
 class ConnectScreen(ModalScreen[ResolvedProfile | None]):
@@ -295,10 +303,7 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
         self._projects = projects
         options = self.query_one("#projects", OptionList)
         options.clear_options()
-        options.add_options(
-            Option(f"{project.name or 'Untitled'}  (id {project.id})", id=str(project.id))
-            for project in projects
-        )
+        options.add_options(_project_option(project) for project in projects)
         options.display = bool(projects)
         current = self._project_id()
         if current is None and len(projects) == 1:
