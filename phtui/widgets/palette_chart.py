@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from phtui.core.palette import DARK_CHART_BG, LIGHT_CHART_BG
+from phtui.core.palette import DARK_CHART_BG, LIGHT_CHART_BG, series_color
 
 __all__ = [
     "MAX_SERIES",
@@ -158,7 +158,7 @@ def line_grid(series_count: int, width: int, height: int) -> ChartGrid:
 class PaletteChart(Widget):
     """Preview of a palette on a bar or line chart, on PostHog's dark or light chart surface.
 
-    ``colors`` may hold None for an entry that is not a colour yet (mid-edit): its series are
+    ``palette`` may hold None for an entry that is not a colour yet (mid-edit): its series are
     drawn grey. The bottom row is a legend of series numbers in their colours.
     """
 
@@ -166,7 +166,7 @@ class PaletteChart(Widget):
     PaletteChart { height: 1fr; min-height: 4; }
     """
 
-    kind: reactive[ChartKind] = reactive("bar", layout=False)
+    kind: reactive[ChartKind] = reactive("bar")
     series_count: reactive[int] = reactive(8)
     dark: reactive[bool] = reactive(True)
     palette: reactive[tuple[str | None, ...]] = reactive(tuple)
@@ -189,8 +189,9 @@ class PaletteChart(Widget):
 
     def series_colour(self, series: int) -> str:
         """PostHog's rule: series N (0-based) takes ``preset-(N mod n + 1)``."""
-        color = self.palette[series % len(self.palette)] if self.palette else None
-        return color if color is not None else _MISSING_COLOR
+        if not self.palette:
+            return _MISSING_COLOR
+        return series_color([c or _MISSING_COLOR for c in self.palette], series)
 
     def validate_series_count(self, value: int) -> int:
         return max(1, min(MAX_SERIES, value))
@@ -228,8 +229,9 @@ class PaletteChart(Widget):
         plot_height = max(1, height - 1)
         builder = bar_grid if self.kind == "bar" else line_grid
         grid = builder(self.series_count, width, plot_height)
+        resolved = [c or _MISSING_COLOR for c in self.palette]
         styles = [
-            Style(color=self.series_colour(s), bgcolor=self.background)
+            Style(color=series_color(resolved, s), bgcolor=self.background)
             for s in range(grid.shown_series)
         ]
         strips = [self._row_strip(grid, row, styles, background) for row in range(grid.height)]

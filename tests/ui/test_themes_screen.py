@@ -548,3 +548,22 @@ async def test_delete_selects_the_next_theme(server: RunningServer) -> None:
         await wait_for(pilot, lambda: all(t.id != first.id for t in screen.themes))
         await wait_for(pilot, lambda: screen.selected is not None)
         assert screen.selected is not None and screen.selected.id == second.id
+
+
+async def test_import_takes_a_terminal_paste_and_escape_cancels(demo_server: RunningServer) -> None:
+    from textual import events
+
+    async with themes_app(demo_server) as (app, pilot, _):
+        before = len(themes_screen(app).themes)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaletteImportScreen))
+        modal = app.screen
+        text_area = modal.query_one(TextArea)
+        assert app.focused is text_area
+        app.post_message(events.Paste("#000000\n#ffffff\n"))  # as the driver posts a paste
+        await wait_for(pilot, lambda: text_area.text == "#000000\n#ffffff\n")
+        result = modal.query_one("#import-result", Static)
+        await wait_for(pilot, lambda: str(result.render()) == "2 colours read.")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        assert len(themes_screen(app).themes) == before
