@@ -106,4 +106,8 @@ def approximation_note(rendered: ColorDepth, environ: Mapping[str, str]) -> str 
         fix += " on the remote side (ssh does not forward it)"
     elif environ.get("TMUX"):
         fix += " and in tmux: set -as terminal-features ',*:RGB'"
+    # Rich only trusts COLORTERM; a TERM such as xterm-kitty says the terminal could do better.
+    if detect_color_depth(environ).is_exact:
+        term = environ.get("TERM", "")
+        fix = f"{term} shows exact colours once told: {fix}"
     return f"{rendered.label}: swatches are approximated. Fix: {fix}."

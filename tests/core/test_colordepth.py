@@ -78,3 +78,12 @@ def test_note_in_tmux_mentions_the_terminal_feature() -> None:
 def test_monochrome_note() -> None:
     note = approximation_note(ColorDepth.MONOCHROME, {})
     assert note is not None and "No colour" in note
+
+
+def test_note_when_term_knows_better_than_rich() -> None:
+    # Rich reads only COLORTERM and the TERM suffix: xterm-kitty without COLORTERM renders 16.
+    note = approximation_note(ColorDepth.STANDARD, {"TERM": "xterm-kitty"})
+    assert note == (
+        "16 colours: swatches are approximated. "
+        "Fix: xterm-kitty shows exact colours once told: export COLORTERM=truecolor."
+    )
