@@ -53,17 +53,17 @@ def analysis_summary(report: PaletteReport) -> Text:
     confusable = "/".join(str(len(report.cvd[kind].confusable)) for kind in report.cvd)
     text = Text()
     text.append(
-        f"<{report.min_contrast:g}:1 dark {low_dark}, light {low_light}",
+        f"contrast <{report.min_contrast:g}:1: {low_dark} dark, {low_light} light",
         _WARN if (low_dark or low_light) else _GOOD,
     )
     text.append(" · ")
     similar = len(report.similar)
-    text.append(f"similar pairs {similar}", _WARN if similar else _GOOD)
-    text.append(" · ")
-    text.append(f"CVD p/d/t {confusable}")
+    limit = f"ΔE<{report.distinct_threshold:g}"
+    text.append(f"{limit} pairs: {similar}", _WARN if similar else _GOOD)
+    text.append(f" · CVD confusable (p/d/t): {confusable}")
     if report.closest is not None:
-        text.append(f" · closest {report.closest.i + 1}↔{report.closest.j + 1} ")
-        text.append(f"ΔE {report.closest.distance:.1f}")
+        closest = report.closest
+        text.append(f" · closest: {closest.i + 1}↔{closest.j + 1} ΔE {closest.distance:.1f}")
     return text
 
 
@@ -123,7 +123,7 @@ class PaletteAnalysis(VerticalScroll):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="analysis-body")
+        yield Static("", id="analysis-body", markup=False)
 
     def show(self, report: PaletteReport | None) -> None:
         body = self.query_one("#analysis-body", Static)

@@ -172,5 +172,7 @@ def test_analysis_text_flags_low_contrast_and_close_pairs() -> None:
     assert "preset-4  not a colour" in text
     for kind in ("Protanopia", "Deuteranopia", "Tritanopia"):
         assert kind in text
-    summary = analysis_summary(report).plain
-    assert "similar pairs 1" in summary and "closest 1↔2" in summary
+    assert analysis_summary(report).plain == (
+        "contrast <3:1: 2 dark, 1 light · ΔE<10 pairs: 1 · CVD confusable (p/d/t): 1/1/1"
+        " · closest: 1↔2 ΔE 0.1"
+    )
