@@ -126,3 +126,58 @@ def test_transfer_subcommands_are_dispatched(
     monkeypatch.setattr(phtui.transfer_cli, target, lambda argv: seen.append(argv) or 3)
     assert main([command, "--dataset", "x"]) == 3
     assert seen == [["--dataset", "x"]]
+
+
+def test_demo_opens_the_app_on_the_local_server_and_quits_cleanly(tmp_path: Path) -> None:
+    """`phtui --demo` in a real 80x24 terminal: the theme list appears, ctrl+q exits 0."""
+    import fcntl
+    import os
+    import pty
+    import re
+    import struct
+    import termios
+    import threading
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {name: value for name, value in os.environ.items() if name != "COLORTERM"}
+    env |= {"TERM": "xterm-256color", "PHTUI_DATA_DIR": str(tmp_path / "data")}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "phtui", "--demo", "--read-only"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # keep reading, or the app blocks writing to a full terminal
+        try:
+            while chunk := os.read(master, 65536):
+                chunks.append(chunk)
+        except OSError:
+            return
+
+    def screen() -> str:
+        text = b"".join(chunks).decode("utf-8", "replace")
+        return re.sub(r"\x1b\[[0-9;?<>=]*[A-Za-z]", "", text)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (
+            "Default Theme" in screen() and "READ-ONLY" in screen()
+        ):
+            time.sleep(0.1)
+        assert "Default Theme" in screen() and "READ-ONLY" in screen()
+        os.write(master, b"\x11")  # ctrl+q
+        assert child.wait(timeout=15) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+        reader.join(timeout=5)
+        os.close(master)
+    assert "Traceback" not in screen()
