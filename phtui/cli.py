@@ -130,8 +130,12 @@ def config_command(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"phtui: {error}", file=sys.stderr)
         return 2
+    from phtui.keymap import unknown_ids
+
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for binding_id in unknown_ids(settings.keymap):
+        print(f"warning: [keymap] {binding_id!r} matches no key binding", file=sys.stderr)
     return 0
 
 

@@ -181,3 +181,13 @@ def test_demo_opens_the_app_on_the_local_server_and_quits_cleanly(tmp_path: Path
         reader.join(timeout=5)
         os.close(master)
     assert "Traceback" not in screen()
+
+
+def test_config_show_warns_about_unknown_keymap_ids(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_file.write_text('[keymap]\n"themes.new" = "ctrl+n"\n"themes.nwe" = "x"\n')
+    assert main(["config", "show"]) == 0
+    err = capsys.readouterr().err
+    assert "'themes.nwe' matches no key binding" in err
+    assert "themes.new'" not in err
