@@ -26,7 +26,7 @@ from phtui.toml_writer import dumps_toml
 CONFIG_ENV = "PHTUI_CONFIG"
 US_HOST = "https://us.posthog.com"
 EU_HOST = "https://eu.posthog.com"
-LOCAL_HOST = "http://127.0.0.1:8000"
+LOCAL_HOST = "http://127.0.0.1:8010"  # `phtui server`'s default port
 
 # Built-in profiles: usable by name even when the file does not define them.
 PRESET_HOSTS: dict[str, str] = {"us": US_HOST, "eu": EU_HOST, "local": LOCAL_HOST}

@@ -88,7 +88,7 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
     # ------------------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        initial_host = self._initial.host
+        initial_host = self._initial.host.rstrip("/")
         choice = next((name for name, url in HOSTS.items() if url == initial_host), "custom")
         with VerticalScroll():
             yield Static("Connect to PostHog", classes="title")
