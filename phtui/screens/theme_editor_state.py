@@ -7,6 +7,7 @@ to lowercase ``#rrggbb`` when the user leaves it (``normalise``) and when it is 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -38,8 +39,8 @@ class InvalidDraftError(ValueError):
 
 
 def _as_text(value: Any) -> str:
-    # The server stores any JSON in `colors`; show non-strings as their JSON-ish text.
-    return value if isinstance(value, str) else repr(value)
+    # The server stores any JSON in `colors`; show a non-string as its JSON text.
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 class ThemeEditorState:

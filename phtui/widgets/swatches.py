@@ -6,6 +6,7 @@ The text colour is whichever of black and white has the higher WCAG contrast on 
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Sequence
@@ -147,7 +148,8 @@ class SwatchGrid(Widget):
         entry = self.palette[index]
         color = normalised_colors((entry,))[0]
         style = swatch_style(color) if color else _INVALID
-        shown = color if color else printable(str(entry))
+        raw = entry if isinstance(entry, str) else json.dumps(entry)
+        shown = color if color else printable(raw)
         # Tall swatches keep a blank first line so the text sits low, like a paint chip.
         texts = (token_name(index), shown) if not self.tall else ("", token_name(index), shown)
         text = texts[line] if line < len(texts) else ""

@@ -168,7 +168,7 @@ def test_mark_saved_makes_the_server_copy_the_baseline() -> None:
 
 def test_non_string_entries_from_the_server_show_as_text_and_are_flagged() -> None:
     state = saved(colors=["#1d4aff", 123, None])
-    assert state.colors == ("#1d4aff", "123", "None")
+    assert state.colors == ("#1d4aff", "123", "null")
     assert set(state.color_errors()) == {1, 2}
     assert not state.is_dirty  # reading junk is not an edit
 
