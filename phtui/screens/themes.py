@@ -42,7 +42,7 @@ __all__ = ["ThemesScreen", "default_palette"]
 _TALL_SWATCHES_FROM = 32
 # Below this width the theme list narrows so five swatches fit in a row at 80 columns.
 _WIDE_FROM = 100
-_LIST_CHIPS = 5
+_LIST_CHIPS = 4
 _MUTATING = frozenset({"new", "edit", "duplicate", "delete", "import_palette"})
 
 
@@ -176,9 +176,7 @@ class ThemesScreen(Screen[None]):
         prompt.append(" " * (_LIST_CHIPS - len(colors) + 1))
         if theme.is_global:
             prompt.append("★ ", style="bold #e4a604")
-            prompt.append(printable(theme.name))
-        else:
-            prompt.append("  " + printable(theme.name))
+        prompt.append(printable(theme.name))
         return Option(prompt, id=str(theme.id))
 
     # ---- the selected theme --------------------------------------------------------------
