@@ -201,6 +201,8 @@ class PhTuiApp(App[None]):
             parts.append(f"project {self.client.project_id}")
         if self.profile and self.profile.name:
             parts.append(f"profile {self.profile.name}")
+        elif self.demo_server is not None:
+            parts.append("demo data")
         if self.read_only:
             parts.append("READ-ONLY")
         if self.offline:
@@ -221,6 +223,10 @@ class PhTuiApp(App[None]):
     def show_error(self, error: BaseException, *, action: str) -> None:
         """The one place errors become messages, a reconnect, the offline state or a modal."""
         problem = describe(error, action=action)
+        if (problem.reaction is Reaction.OFFLINE and self.offline) or (
+            problem.reaction is Reaction.RECONNECT and self._connect_is_open()
+        ):
+            return  # already said, and the header or the connect screen still says it
         if problem.reaction is Reaction.MODAL:
             from phtui.screens.error import ErrorScreen
 
@@ -243,7 +249,7 @@ class PhTuiApp(App[None]):
         """Push the connect screen on top: screens below, and their unsaved edits, stay."""
         from phtui.screens.connect import ConnectScreen
 
-        if any(isinstance(screen, ConnectScreen) for screen in self.screen_stack):
+        if self._connect_is_open():
             return
         assert self._settings is not None
         start = initial or self.profile or self._resolve()
@@ -251,6 +257,11 @@ class PhTuiApp(App[None]):
             ConnectScreen(settings=self._settings, initial=start, reason=reason),
             self._on_connect_done,
         )
+
+    def _connect_is_open(self) -> bool:
+        from phtui.screens.connect import ConnectScreen
+
+        return any(isinstance(screen, ConnectScreen) for screen in self.screen_stack)
 
     def _on_connect_done(self, resolved: ResolvedProfile | None) -> None:
         if resolved is None:

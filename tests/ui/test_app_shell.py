@@ -44,6 +44,7 @@ class ListScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.created = 0
+        self.attempts = 0
         self.loads = 0
         self.shown: list[object] = []
 
@@ -67,6 +68,7 @@ class ListScreen(Screen[None]):
     @work(exclusive=True, group="list.load", exit_on_error=False)
     async def load_themes(self) -> None:
         assert self.shell.client is not None
+        self.attempts += 1
         themes = await self.shell.client.list_themes()
         options = self.query_one("#list", OptionList)
         options.clear_options()
@@ -394,6 +396,10 @@ async def test_lost_connection_shows_offline_and_retry_recovers(
             assert app.sub_title.endswith("OFFLINE")
             assert "could not be reached" in messages(app)[-1]
             assert "app.retry" in {row.binding_id for row in effective_keys(screen)}
+            await pilot.press("r")  # fails again: the header already says so, no second toast
+            await wait_until(pilot, lambda: screen.attempts == 3 and not app.workers)
+            await pilot.pause()
+            assert len(messages(app)) == 1
             await pilot.press("ctrl+r")  # still down: stays offline, says so
             await wait_until(pilot, lambda: "Still offline" in _titles(app))
             assert app.offline and app.is_running
