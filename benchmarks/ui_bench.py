@@ -11,6 +11,8 @@ Two ways of pressing the key, both reported:
   pacing, up to one 1/60 s frame).
 - `pilot`: `Pilot.press`, which also waits for the app to go idle (`wait_for_idle` sleeps in
   20 ms steps), so it carries a harness overhead the user never sees.
+`*_screen_code` and `chart_build` are the parts of a run spent in phtui's own code; the rest is
+Textual's message passing, layout and compositing of the frame(s).
 Floor: the same, for a key that changes nothing followed by a forced rebuild of the chart alone.
 
     .venv/bin/python benchmarks/ui_bench.py [--runs 40]
@@ -41,18 +43,36 @@ TARGET_MS = 50.0
 
 
 class BuildClock:
-    """Stamps the end of every line build of one chart."""
+    """Stamps the end of every line build of one chart, and keeps how long each build took."""
 
     def __init__(self, chart: PaletteChart) -> None:
         self.last = 0.0
+        self.build_ms: list[float] = []
         original: Callable[[int, int], Any] = chart._build
 
         def timed(width: int, height: int) -> Any:
+            start = time.perf_counter()
             lines = original(width, height)
             self.last = time.perf_counter()
+            self.build_ms.append((self.last - start) * 1000)
             return lines
 
         chart._build = timed  # type: ignore[method-assign]
+
+
+def time_calls(owner: Any, method: str) -> list[float]:
+    """Wrap ``owner.method`` to record each call's duration in ms."""
+    durations: list[float] = []
+    original = getattr(owner, method)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        result = original(*args, **kwargs)
+        durations.append((time.perf_counter() - start) * 1000)
+        return result
+
+    setattr(owner, method, timed)
+    return durations
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
@@ -88,6 +108,7 @@ async def bench(runs: int) -> dict[str, list[float]]:
                 await until(pilot, lambda: bool(screen.themes))
                 chart = screen.query_one("#chart", PaletteChart)
                 clock = BuildClock(chart)
+                show_ms = time_calls(screen, "_show_selected")
                 step = iter(["down", "up"] * runs * 4)
 
                 async def pilot_select() -> None:
@@ -103,8 +124,13 @@ async def bench(runs: int) -> dict[str, list[float]]:
                 theme_list = screen.query_one("#theme-list", OptionList)
                 theme_list.highlighted = 1  # between two own themes: the common case
                 await pilot.pause()
+                show_ms.clear()
+                clock.build_ms.clear()
                 results = {
                     "select_theme_to_preview_key": await measure(pilot, clock, key_select, runs),
+                    # Of which phtui's own work: updating the widgets, then drawing the chart.
+                    "select_theme_screen_code": list(show_ms),
+                    "chart_build": list(clock.build_ms),
                     "select_theme_to_preview_pilot": await measure(
                         pilot, clock, pilot_select, runs
                     ),
@@ -125,6 +151,7 @@ async def bench(runs: int) -> dict[str, list[float]]:
                 editor = app.screen
                 editor_chart = editor.query_one("#editor-chart", PaletteChart)
                 editor_clock = BuildClock(editor_chart)
+                hex_ms = time_calls(editor, "_refresh_preview")
                 assert isinstance(app.focused, Input)
                 await pilot.press("end")  # focus selects the whole value: type at its end instead
                 keys = iter(["backspace", "e", "backspace", "f"] * runs * 2)
@@ -138,6 +165,8 @@ async def bench(runs: int) -> dict[str, list[float]]:
                 results["hex_edit_to_preview_key"] = await measure(
                     pilot, editor_clock, key_hex_edit, runs
                 )
+                # Of which the editor's refresh: chart palette, inline error, analysis summary.
+                results["hex_edit_screen_code"] = list(hex_ms)
                 results["hex_edit_to_preview_pilot"] = await measure(
                     pilot, editor_clock, pilot_hex_edit, runs
                 )
