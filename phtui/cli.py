@@ -20,12 +20,15 @@ if TYPE_CHECKING:
 DESCRIPTION = "A keyboard-first terminal app for PostHog data color themes and datasets."
 EPILOG = """\
 subcommands:
-  phtui server [--host H] [--port N] [--db FILE] [--seed demo|empty]
-                        run the PostHog-compatible local server
+  phtui server [--port N] [--db FILE] [--seed demo|empty]
+                        run the PostHog-compatible local server (prints its key)
   phtui config path     print the config file's path
   phtui config show     print the effective settings (the API key is never shown)
-  phtui export ...      export a dataset's items to JSONL (phtui export --help)
-  phtui import ...      import JSONL items into a dataset (phtui import --help)
+  phtui export DATASET [-o FILE]
+                        export a dataset's items to JSONL or JSON
+  phtui import DATASET FILE
+                        create dataset items from a JSONL file (resumable)
+  Each has --help.
 
 environment:
   POSTHOG_PERSONAL_API_KEY, POSTHOG_HOST, POSTHOG_PROJECT_ID, PHTUI_PROFILE,
