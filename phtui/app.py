@@ -361,7 +361,12 @@ class PhTuiApp(App[None]):
         if self.offline:
             yield SystemCommand("Retry", "Try to reach PostHog again", self.action_retry)
         yield SystemCommand("Help", "Show the keys of this screen", self.action_help)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":  # Textual's own: not to be confused with PostHog themes
+                command = command._replace(
+                    title="UI colours", help="Change phtui's own colours (not a PostHog theme)"
+                )
+            yield command
 
     def _mode(self, name: str) -> Any:
         return lambda: self.switch_mode(name)

@@ -316,6 +316,22 @@ async def test_palette_finds_a_theme_by_name_and_opens_it(demo_server: RunningSe
         await wait_until(pilot, lambda: list_screen(app).shown == [theme.id])
 
 
+async def test_palette_actions(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles[:5] == ["Themes", "Datasets", "Connect", "Read-only mode: turn on", "Help"]
+        assert "UI colours" in titles and "Theme" not in titles  # not PostHog's themes
+        read_only = next(
+            command
+            for command in app.get_system_commands(app.screen)
+            if command.title.startswith("Read-only")
+        )
+        read_only.callback()
+        assert app.read_only and "READ-ONLY" in app.sub_title
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 
