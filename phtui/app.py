@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
@@ -347,11 +348,16 @@ class PhTuiApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if self.client is not None:
-            yield SystemCommand("Themes", "Show the data color themes", self._mode("themes"))
             yield SystemCommand(
-                "Datasets", "Show the LLM-evaluation datasets", self._mode("datasets")
+                "Themes", "Show the data color themes", partial(self.switch_mode, "themes")
+            )
+            yield SystemCommand(
+                "Datasets",
+                "Show the LLM-evaluation datasets",
+                partial(self.switch_mode, "datasets"),
             )
         yield SystemCommand("Connect", "Change host, key, project or profile", self.action_connect)
+        yield from self._profile_commands()
         state = "off" if self.read_only else "on"
         yield SystemCommand(
             f"Read-only mode: turn {state}",
@@ -368,5 +374,30 @@ class PhTuiApp(App[None]):
                 )
             yield command
 
-    def _mode(self, name: str) -> Any:
-        return lambda: self.switch_mode(name)
+    def _profile_commands(self) -> Iterable[SystemCommand]:
+        """One command per saved profile that can connect on its own (key and project set)."""
+        if self._settings is None:
+            return
+        for name, profile in self._settings.file.profiles.items():
+            if (
+                profile.api_key
+                and profile.project_id
+                and name != getattr(self.profile, "name", None)
+            ):
+                yield SystemCommand(
+                    f"Profile: {name}",
+                    f"Connect to project {profile.project_id} with the saved profile {name!r}",
+                    partial(self.switch_profile, name),
+                )
+
+    def switch_profile(self, name: str) -> None:
+        """Connect with the saved profile `name`; the open screens stay and reload."""
+        from phtui.config import ConfigError
+
+        assert self._settings is not None
+        try:
+            resolved = self._settings.resolve(profile=name)
+        except ConfigError as error:
+            self.notify(str(error), title="Profile", severity="error", markup=False)
+            return
+        self._on_connect_done(resolved)

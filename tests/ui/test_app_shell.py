@@ -332,6 +332,23 @@ async def test_palette_actions(demo_server: RunningServer) -> None:
         assert app.read_only and "READ-ONLY" in app.sub_title
 
 
+async def test_palette_switches_to_a_saved_profile(demo_server: RunningServer) -> None:
+    app = shell(demo_server, profile="first")
+    assert app._settings is not None
+    app._settings.file.profiles["second"] = app._settings.file.profiles["first"].model_copy()
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        screen, client = list_screen(app), app.client
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Profile: second" in titles and "Profile: first" not in titles  # not the current
+        app.switch_profile("second")
+        assert client is not None
+        await wait_until(pilot, lambda: screen.loads == 2 and client.closed)
+        assert app.client is not client
+        assert "profile second" in app.sub_title
+        assert list_screen(app) is screen
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 
