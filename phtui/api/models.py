@@ -15,7 +15,9 @@ T = TypeVar("T")
 
 
 class WireModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # defer_build: each model's validator is built on first use, not at import, so starting the
+    # app pays only for the models it reads before the first frame (the themes list).
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
 
 def _alias(*names: str) -> Any:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from phtui.api.errors import PostHogError
@@ -25,6 +25,7 @@ from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.palette_import import PaletteImportScreen
 from phtui.screens.theme_editor_state import InvalidDraftError, ThemeEditorState
 from phtui.widgets.palette_analysis import analysis_summary
+from phtui.widgets.key_footer import KeyFooter
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.swatches import DepthNote, chip, printable
 
@@ -98,7 +99,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
                 yield Static("", id="editor-summary", markup=False)
         yield Static("", id="editor-status", markup=False)
         yield DepthNote(id="depth-note", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self._title

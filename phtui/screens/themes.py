@@ -18,20 +18,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
 from phtui.core.clipboard import PaletteFormat, clipboard_hint, fits_osc52, format_palette
-from phtui.core.palette import analyse_palette
-from phtui.screens.confirm import ConfirmScreen
-from phtui.screens.palette_import import PaletteImportScreen
-from phtui.screens.theme_editor import ThemeEditorScreen
 from phtui.screens.theme_editor_state import NEW_COLOR, ThemeEditorState
-from phtui.widgets.palette_analysis import PaletteAnalysis
+from phtui.widgets.key_footer import KeyFooter
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.swatches import DepthNote, SwatchGrid, chip, normalised_colors, printable
+
+# The editor, the import and confirm dialogs and the analysis view are imported when first
+# opened: the first frame needs none of them (see benchmarks/startup_bench.py).
 
 if TYPE_CHECKING:
     from phtui.app import PhTuiApp
@@ -83,6 +82,7 @@ class ThemesScreen(Screen[None]):
         super().__init__()
         self.themes: list[DataColorTheme] = []
         self.is_staff = False  # staff may edit PostHog's global themes
+        self._user_asked = False
         self._binding_state: tuple[bool | None, ...] = ()
 
     @property
@@ -101,17 +101,16 @@ class ThemesScreen(Screen[None]):
                     with TabPane("Preview", id="preview"):
                         yield Static("", id="chart-caption", markup=False)
                         yield PaletteChart(id="chart")
-                    with TabPane("Analysis", id="analysis"):
-                        yield PaletteAnalysis(id="palette-analysis")
+                    # Its PaletteAnalysis is mounted when the tab is first opened.
+                    yield TabPane("Analysis", id="analysis")
         yield DepthNote(id="depth-note", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         theme_list = self.query_one("#theme-list", OptionList)
         theme_list.border_title = "Themes"
         self._update_chart_title()
         self.action_refresh()
-        self.load_user()
         theme_list.focus()
 
     def on_resize(self) -> None:
@@ -140,6 +139,11 @@ class ThemesScreen(Screen[None]):
         finally:
             theme_list.loading = False
         self.show_themes(themes, select_id)
+        if not self._user_asked:
+            # Asked once, after the list is shown so the list comes first. Until the answer,
+            # official themes stay read-only: the safe default.
+            self._user_asked = True
+            self.load_user()
 
     @work(exclusive=True, group="themes.user", exit_on_error=False)
     async def load_user(self) -> None:
@@ -242,13 +246,20 @@ class ThemesScreen(Screen[None]):
     def _update_analysis(self) -> None:
         if self.query_one("#views", TabbedContent).active != "analysis":
             return  # analysed when the tab is opened: keeps selection fast
-        analysis = self.query_one("#palette-analysis", PaletteAnalysis)
+        from phtui.core.palette import analyse_palette
+        from phtui.widgets.palette_analysis import PaletteAnalysis
+
+        pane = self.query_one("#analysis", TabPane)
+        mounted = pane.query(PaletteAnalysis)
+        analysis = mounted.first() if mounted else PaletteAnalysis(id="palette-analysis")
         theme = self.selected
         if theme is None:
             analysis.show(None)
         else:
             # analyse_palette reports entries that are not strings as invalid: the cast is safe.
             analysis.show(analyse_palette(cast("list[str]", theme.colors)))
+        if not mounted:
+            pane.mount(analysis)
 
     @on(TabbedContent.TabActivated, "#views")
     def _tab_activated(self) -> None:
@@ -298,6 +309,8 @@ class ThemesScreen(Screen[None]):
 
     # ---- editing -------------------------------------------------------------------------
     def _open_editor(self, state: ThemeEditorState, title: str) -> None:
+        from phtui.screens.theme_editor import ThemeEditorScreen
+
         def closed(saved: DataColorTheme | None) -> None:
             if saved is not None:
                 self.notify(f"Saved “{printable(saved.name)}”.", markup=False)
@@ -324,6 +337,8 @@ class ThemesScreen(Screen[None]):
         self._open_editor(state, f"Add theme (a copy of {printable(theme.name)})")
 
     def action_import_palette(self) -> None:
+        from phtui.screens.palette_import import PaletteImportScreen
+
         def imported(colors: list[str] | None) -> None:
             if colors:
                 self._open_editor(
@@ -336,6 +351,7 @@ class ThemesScreen(Screen[None]):
         theme = self.selected
         if theme is None:
             return
+        from phtui.screens.confirm import ConfirmScreen
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:

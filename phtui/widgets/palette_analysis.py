@@ -122,11 +122,17 @@ class PaletteAnalysis(VerticalScroll):
     PaletteAnalysis > Static { width: auto; min-width: 100%; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text("")
+
     def compose(self) -> ComposeResult:
-        yield Static("", id="analysis-body", markup=False)
+        yield Static(self._text, id="analysis-body", markup=False)
 
     def show(self, report: PaletteReport | None) -> None:
-        body = self.query_one("#analysis-body", Static)
-        body.update(
+        """Lay out `report`; works before the widget is mounted (it is mounted on demand)."""
+        self._text = (
             Text("No palette selected.", style=_DIM) if report is None else analysis_text(report)
         )
+        for body in self.query("#analysis-body").results(Static):
+            body.update(self._text)
