@@ -24,8 +24,8 @@ from phtui.core.palette import analyse_palette, token_name
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.palette_import import PaletteImportScreen
 from phtui.screens.theme_editor_state import InvalidDraftError, ThemeEditorState
-from phtui.widgets.palette_analysis import analysis_summary
 from phtui.widgets.key_footer import KeyFooter
+from phtui.widgets.palette_analysis import analysis_summary
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.swatches import DepthNote, chip, printable
 
@@ -84,6 +84,8 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Fit the terminal before the first frame: changing a class later restyles every widget.
+        self.set_class(self.app.size.width < _WIDE_FROM, "-narrow")
         yield Header()
         with Horizontal(id="editor-body"):
             with Vertical(id="editor-left"):

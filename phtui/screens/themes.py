@@ -91,12 +91,17 @@ class ThemesScreen(Screen[None]):
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Fit the terminal before the first frame: changing a class later restyles every widget.
+        width, height = self.app.size
+        self.set_class(width < _WIDE_FROM, "-narrow")
+        swatches = SwatchGrid(id="swatches")
+        swatches.set_reactive(SwatchGrid.tall, height >= _TALL_SWATCHES_FROM)
         yield Header()
         with Horizontal(id="themes-body"):
             yield OptionList(id="theme-list")
             with Vertical(id="theme-detail"):
                 yield Static("Loading themes…", id="palette-heading", markup=False)
-                yield SwatchGrid(id="swatches")
+                yield swatches
                 with TabbedContent(id="views", initial="preview"):
                     with TabPane("Preview", id="preview"):
                         yield Static("", id="chart-caption", markup=False)
