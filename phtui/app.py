@@ -9,10 +9,10 @@ paints, then screens load their data in workers.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from textual import work
@@ -52,6 +52,25 @@ def _entity_search() -> type[Provider]:
     from phtui.commands import EntitySearch
 
     return EntitySearch
+
+
+@runtime_checkable
+class HoldsEdits(Protocol):
+    """A screen that can hold edits the user has not saved: quitting asks before losing them.
+
+    Screens just define the method (no need to import this). An optional
+    `unsaved_summary() -> str` names the edits in the question, e.g. "the theme “Ocean”".
+    """
+
+    def has_unsaved_changes(self) -> bool: ...
+
+
+def unsaved_summary(screen: Screen[Any]) -> str:
+    """How the quit question names `screen`'s edits: its own words, else its title."""
+    summary = getattr(screen, "unsaved_summary", None)
+    if callable(summary):
+        return str(summary())
+    return screen.title or type(screen).__name__
 
 
 def host_label(host: str) -> str:
@@ -118,6 +137,7 @@ class PhTuiApp(App[None]):
         self._start_mode = mode
         self._host_label = host_label
         self._owns_client = False
+        self._asking_to_quit = False
         self.profile: ResolvedProfile | None = None
 
     # ----------------------------------------------------------------- startup and shutdown
@@ -312,6 +332,50 @@ class PhTuiApp(App[None]):
         self.notify("Connected again.", title="Online")
         self._refresh_screen()
 
+    # ----------------------------------------------------------------------------- quitting
+
+    def all_screens(self) -> Iterator[Screen[Any]]:
+        """Every screen in every mode's stack, the hidden modes included."""
+        modes = dict.fromkeys((self.current_mode, *MODE_NAMES))
+        for mode in modes:
+            try:
+                yield from self.get_screen_stack(mode)
+            except KeyError:  # a mode not opened yet has no stack
+                continue
+
+    def unsaved_edits(self) -> list[str]:
+        """What quitting now would lose: a summary per screen holding unsaved edits."""
+        return [
+            unsaved_summary(screen)
+            for screen in self.all_screens()
+            if isinstance(screen, HoldsEdits) and screen.has_unsaved_changes()
+        ]
+
+    async def action_quit(self) -> None:
+        """Quit, but ask first when a screen (in any mode) holds unsaved edits."""
+        edits = self.unsaved_edits()
+        if not edits:
+            self.exit()
+            return
+        if self._asking_to_quit:
+            return  # the question is on screen (ctrl+q has priority over the modal)
+        from phtui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            self._asking_to_quit = False
+            if discard:
+                self.exit()
+
+        self._asking_to_quit = True
+        self.push_screen(
+            ConfirmScreen(
+                "Unsaved changes",
+                f"Quit and discard unsaved changes in {_and_list(edits)}?",
+                confirm_label="Quit",
+            ),
+            answered,
+        )
+
     def action_vim(self, *actions: str) -> None:
         """Run the first of `actions` the focused widget has (OptionList, DataTable, scrollers)."""
         widget = self.focused
@@ -401,3 +465,8 @@ class PhTuiApp(App[None]):
             self.notify(str(error), title="Profile", severity="error", markup=False)
             return
         self._on_connect_done(resolved)
+
+
+def _and_list(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

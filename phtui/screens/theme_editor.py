@@ -339,6 +339,15 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
             answered,
         )
 
+    # ---- the app's quit guard (docs/CONTRACTS.md) ------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        return self.state.is_dirty
+
+    def unsaved_summary(self) -> str:
+        if self.state.is_new:
+            return "a new theme"
+        return f"the theme “{printable(self.state.name)}”" if self.state.name else "a theme"
+
     def action_save(self) -> None:
         self._finish_row()
         try:
