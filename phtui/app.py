@@ -151,6 +151,7 @@ class PhTuiApp(App[None]):
         resolved = self._resolve()
         self.read_only = self.read_only or resolved.read_only
         if self.client is not None:
+            self.client.on_response = self._posthog_answered
             self.profile = resolved
             self._show_connection()
             self.switch_mode(self._start_mode)
@@ -186,7 +187,12 @@ class PhTuiApp(App[None]):
 
         assert resolved.api_key is not None and resolved.project_id is not None
         try:
-            client = PostHogClient(resolved.host, resolved.api_key, resolved.project_id)
+            client = PostHogClient(
+                resolved.host,
+                resolved.api_key,
+                resolved.project_id,
+                on_response=self._posthog_answered,
+            )
         except ConfigurationError as error:
             self.show_error(error, action="Connecting")
             return False
@@ -232,6 +238,12 @@ class PhTuiApp(App[None]):
 
     def watch_offline(self) -> None:
         self._show_connection()
+
+    def _posthog_answered(self, status: int) -> None:
+        """The client got an answer (any status): PostHog is reachable, so no longer offline."""
+        if self.offline:
+            self.offline = False
+            self.notify("PostHog answers again.", title="Online")
 
     def set_read_only(self, read_only: bool) -> None:
         """Switch read-only mode; screens re-check their mutating actions."""
@@ -328,8 +340,7 @@ class PhTuiApp(App[None]):
             return
         except PostHogError:
             pass  # PostHog answered (perhaps 403 for a key without user:read): we are back
-        self.offline = False
-        self.notify("Connected again.", title="Online")
+        # The answer itself ended the offline state (`_posthog_answered`); reload what failed.
         self._refresh_screen()
 
     # ----------------------------------------------------------------------------- quitting

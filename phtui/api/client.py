@@ -111,8 +111,12 @@ class PostHogClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
+        on_response: Callable[[int], None] | None = None,
     ) -> None:
         key = check_key(api_key)
+        # Called with the status of every answer PostHog gives (any status, retried or not):
+        # proof that it is reachable, so a UI can leave its offline state. Settable later.
+        self.on_response = on_response
         self._host = urls.normalize_host(host, allow_insecure_http=allow_insecure_http)
         self._project_id = urls.normalize_project_id(project_id)
         self._prefix = urls.normalize_prefix(prefix)
@@ -419,6 +423,8 @@ class PostHogClient:
                 error = self._transport_error(exc, method, path)
             else:
                 status = response.status_code
+                if self.on_response is not None:
+                    self.on_response(status)
                 if status < 300:
                     return response
                 error, delay = self._failure(response, method, path, attempt)
