@@ -101,6 +101,7 @@ class DatasetItemsScreen(Screen[None]):
         self._cache = PageCache()
         self._deleted: list[DatasetItem] = []
         self._loaded = False
+        self._availability: tuple[bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -200,10 +201,18 @@ class DatasetItemsScreen(Screen[None]):
         empty.display = not page.results
         empty.update("This dataset has no items yet. Press n to add one, i to import JSONL.")
         self._update_pager()
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
         following = self._state.next()
         if following != self._state and self._cache.get(following.limit, following.offset) is None:
             self._prefetch(following.limit, following.offset)
+
+    def _refresh_bindings_if_changed(self) -> None:
+        # Refreshing bindings rebuilds the footer's widgets: only do it when an action's
+        # availability changed, not on every page.
+        availability = (self.table.current_item is not None, bool(self._deleted))
+        if availability != self._availability:
+            self._availability = availability
+            self.refresh_bindings()
 
     def _update_pager(self) -> None:
         note = ""

@@ -113,6 +113,7 @@ class DatasetsScreen(Screen[None]):
         self._deleted: list[Dataset] = []
         self._search_timer: Timer | None = None
         self._columns: Columns | None = None
+        self._availability: tuple[bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -200,7 +201,10 @@ class DatasetsScreen(Screen[None]):
         else:
             empty.update("No datasets yet. Press n to create one.")
         self.pager.show(self._state, note=f"search {self._search!r}" if self._search else "")
-        self.refresh_bindings()
+        availability = (self.current is not None, bool(self._deleted))
+        if availability != self._availability:  # the footer is rebuilt on every refresh
+            self._availability = availability
+            self.refresh_bindings()
 
     def _fill_table(self, selected: str | None) -> None:
         table = self.table

@@ -1,0 +1,382 @@
+"""Datasets screen figures: paging a 100,000-item dataset, typing in a 1 MB value, transfer speed.
+
+The local server runs in a child process (so the RSS figures are the app's alone, and the server
+does not compete for this process's GIL). Printed, one figure a line, `name: value unit`:
+
+- next_page_ms_median (prefetched) and next_page_cold_ms_median: from the `]` key to the new rows
+  rendered, on a 100,000-item dataset, 100 rows a page. Target < 150 ms.
+- rss_mb_*: resident memory while paging the UI through the whole dataset (250 rows a page, 400
+  pages). Target: flat, < 200 MB.
+- keystroke_ms_median in a 1 MB JSON value (highlighting off above 200 KB), and the same with
+  highlighting forced on, for reference. Target < 50 ms.
+- export/import of 10,000 items in items/s, beside raw concurrent httpx doing the same requests.
+  Target: within 1.5x.
+
+Run: .venv/bin/python benchmarks/datasets_bench.py   (about two to three minutes)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import httpx
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import TextArea
+
+BIG_ITEMS = 100_000
+TRANSFER_ITEMS = 10_000
+NEXT_PAGE_PRESSES = 25
+RSS_PAGE_SIZE = 250
+KEYSTROKES = 40
+EXPORT_WINDOW = 4
+IMPORT_CONCURRENCY = 8
+
+
+def bench_items(count: int) -> Iterator[dict[str, Any]]:
+    for n in range(count):
+        yield {
+            "input": {"messages": [{"role": "user", "content": f"Where is my order #{n}?"}]},
+            "output": {"content": f"Order #{n} left our warehouse yesterday."},
+            "metadata": {"tags": ["support"], "score": (n % 10) / 10},
+            "ref_trace_id": f"trace-{n:06d}",
+        }
+
+
+def one_megabyte_value() -> dict[str, Any]:
+    rows = [{"id": n, "text": "lorem ipsum dolor sit amet " * 3} for n in range(9_000)]
+    return {"rows": rows}
+
+
+# ------------------------------------------------------------------------ server process
+
+
+def serve(conn: Connection) -> None:
+    """Child process: a seeded server; sends its coordinates, then runs until told to stop."""
+    from phtui.server.runner import start_server
+
+    with start_server(seed="empty") as server:
+        big = server.create_dataset("bench 100k")
+        server.bulk_insert_items(big, bench_items(BIG_ITEMS))
+        small = server.create_dataset("bench 10k")
+        server.bulk_insert_items(small, bench_items(TRANSFER_ITEMS))
+        large = server.create_dataset("bench 1 MB value")
+        server.bulk_insert_items(large, [{"input": one_megabyte_value(), "output": {}}])
+        conn.send(
+            {
+                "url": server.url,
+                "key": server.api_key,
+                "project": server.project_id,
+                "big": big,
+                "small": small,
+                "large": large,
+            }
+        )
+        conn.recv()  # "stop"
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def out(name: str, value: float, unit: str, note: str = "") -> None:
+    print(f"{name}: {value:.2f} {unit}" + (f" ({note})" if note else ""), flush=True)
+
+
+# ------------------------------------------------------------------------------ UI paging
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.001)
+
+
+async def key_to_render_ms(app: Any, key: str, char: str, done: Callable[[], bool]) -> float:
+    """From a key arriving (as the terminal driver delivers it) to the screen repainted.
+
+    Pilot's own waits sleep in 20 ms steps until the process looks idle, which would swamp
+    the figure; here the loop yields until `done()`, then runs the compositor's refresh
+    (what the screen's update timer does next) and stops the clock after it.
+    """
+    from textual import events
+
+    start = time.perf_counter()
+    app._driver.send_message(events.Key(key, char))
+    while not done():
+        await asyncio.sleep(0)
+    screen = app.screen
+    # The changed widgets report to the screen from their idle handlers: wait for that, so
+    # the refresh below really paints the change.
+    for _ in range(1_000):
+        if screen._dirty_widgets or screen._layout_required or screen._repaint_required:
+            break
+        await asyncio.sleep(0)
+    screen._on_timer_update()
+    return (time.perf_counter() - start) * 1000
+
+
+async def ui_figures(c: dict[str, Any]) -> None:
+    from phtui.api import PostHogClient
+    from phtui.app import PhTuiApp
+    from phtui.config import Settings
+    from phtui.screens.dataset_items import DatasetItemsScreen
+    from phtui.screens.item_editor import ItemEditorScreen
+
+    async with PostHogClient(c["url"], c["key"], c["project"]) as client:
+        app = PhTuiApp(client=client, mode="datasets", settings=Settings(), host_label="bench")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.3)
+            big = await client.get_dataset(c["big"])
+
+            # --- next page: prefetched (the normal case) and cold (cache emptied first)
+            screen = DatasetItemsScreen(big)
+            app.push_screen(screen)
+            await wait_until(lambda: screen.is_mounted and screen.loaded)
+            rss_start = rss_mb()
+            warm: list[float] = []
+            cold: list[float] = []
+            for press in range(NEXT_PAGE_PRESSES * 2):
+                is_cold = press % 2 == 1
+                target = screen.state.next()
+                await wait_until(lambda t=target: screen._cache.get(t.limit, t.offset) is not None)
+                await pilot.pause()  # the previous page settled, prefetch landed
+                if is_cold:
+                    screen._cache.clear()
+                elapsed = await key_to_render_ms(
+                    app,
+                    "right_square_bracket",
+                    "]",
+                    lambda t=target: (
+                        screen.state.offset == t.offset
+                        and screen.table.row_count > 0
+                        and not screen.pager.loading_marker
+                    ),
+                )
+                (cold if is_cold else warm).append(elapsed)
+            out("next_page_ms_median", statistics.median(warm), "ms", "prefetched; target < 150")
+            out("next_page_ms_p90", sorted(warm)[int(len(warm) * 0.9)], "ms", "prefetched")
+            out("next_page_cold_ms_median", statistics.median(cold), "ms", "not prefetched")
+
+            # --- memory while paging through all 100,000 items
+            while screen.state.limit != RSS_PAGE_SIZE:
+                await pilot.press("s")
+            await pilot.press("left_curly_bracket")
+            await wait_until(lambda: screen.state.offset == 0 and screen.loaded)
+            samples: list[float] = []
+            begun = time.perf_counter()
+            while screen.state.has_next:
+                target = screen.state.next()
+                await key_to_render_ms(
+                    app,
+                    "right_square_bracket",
+                    "]",
+                    lambda t=target: (
+                        screen.state.offset == t.offset and not screen.pager.loading_marker
+                    ),
+                )
+                samples.append(rss_mb())
+            elapsed_s = time.perf_counter() - begun
+            pages = len(samples)
+            out(
+                "rss_pages_walked",
+                pages,
+                "pages",
+                f"{pages * RSS_PAGE_SIZE:,} items, {elapsed_s:.0f} s",
+            )
+            out("rss_mb_after_first_page", rss_start, "MB")
+            out("rss_mb_at_quarter", samples[pages // 4], "MB")
+            out("rss_mb_at_half", samples[pages // 2], "MB")
+            out("rss_mb_at_end", samples[-1], "MB")
+            out("rss_mb_peak", peak_rss_mb(), "MB", "target flat, < 200")
+            app.pop_screen()
+
+            # --- keystrokes in a 1 MB value
+            large_ds = await client.get_dataset(c["large"])
+            [item] = (await client.list_dataset_items(c["large"])).results
+            editor = ItemEditorScreen(large_ds, item)
+            app.push_screen(editor)
+            await wait_until(lambda: editor.is_mounted)
+            await pilot.pause()
+            field = editor.editor("input")
+            size_mb = len(field.text.encode()) / 1e6
+            field.focus_editor()
+            field.text_area.move_cursor((4, 10))  # inside the value, as when editing a field
+            await pilot.pause()
+            times = await type_keys(app, field.text_area, KEYSTROKES)
+            state = "on" if field.highlighting else "off"
+            out("keystroke_value_size", size_mb, "MB", f"highlighting {state}")
+            out("keystroke_ms_median", statistics.median(times), "ms", "target < 50")
+            out("keystroke_ms_p90", sorted(times)[int(len(times) * 0.9)], "ms")
+            begin = time.perf_counter()
+            field.check_now()
+            out("validate_1mb_ms", (time.perf_counter() - begin) * 1000, "ms", "once typing pauses")
+
+            # Reference: Textual's stock TextArea, highlighted, on the same text.
+            stock = TextArea(field.text, language="json")
+            app.push_screen(StockScreen(stock))
+            await wait_until(lambda: stock.is_mounted)
+            stock.focus()
+            stock.move_cursor((4, 10))
+            await pilot.pause(0.5)
+            slow = await type_keys(app, stock, 3)
+            out("keystroke_ms_median_stock_textarea", statistics.median(slow), "ms", "reference")
+
+
+class StockScreen(Screen[None]):
+    def __init__(self, area: TextArea) -> None:
+        super().__init__()
+        self.area = area
+
+    def compose(self) -> ComposeResult:
+        yield self.area
+
+
+async def type_keys(app: Any, area: Any, count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        before = area.document.line_count, len(area.document[area.cursor_location[0]])
+        times.append(
+            await key_to_render_ms(
+                app,
+                "a",
+                "a",
+                lambda b=before: (
+                    (area.document.line_count, len(area.document[area.cursor_location[0]])) != b
+                ),
+            )
+        )
+        await asyncio.sleep(0.02)  # a typing pace; lets timers (validation, drafts) run between
+    return times
+
+
+# ------------------------------------------------------------------------------- transfer
+
+
+async def raw_export(c: dict[str, Any], path: Path) -> int:
+    """The floor: the same page requests with raw httpx, `window` at a time, written in order."""
+    headers = {"Authorization": f"Bearer {c['key']}"}
+    base = f"{c['url']}/api/projects/{c['project']}/dataset_items/"
+    async with httpx.AsyncClient(headers=headers) as http:
+        sem = asyncio.Semaphore(EXPORT_WINDOW)
+
+        async def page(offset: int) -> list[dict[str, Any]]:
+            async with sem:
+                params = {"dataset": c["small"], "limit": 100, "offset": offset}
+                response = await http.get(base, params=params)
+                results: list[dict[str, Any]] = response.json()["results"]
+                return results
+
+        pages = await asyncio.gather(*(page(o) for o in range(0, TRANSFER_ITEMS, 100)))
+    with path.open("w", encoding="utf-8") as stream:
+        for rows in pages:
+            for row in rows:
+                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return sum(len(rows) for rows in pages)
+
+
+async def raw_import(c: dict[str, Any], dataset: str, path: Path) -> int:
+    headers = {"Authorization": f"Bearer {c['key']}"}
+    url = f"{c['url']}/api/projects/{c['project']}/dataset_items/"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    async with httpx.AsyncClient(headers=headers) as http:
+        sem = asyncio.Semaphore(IMPORT_CONCURRENCY)
+
+        async def post(line: str) -> None:
+            row = json.loads(line)
+            body = {"dataset": dataset, "input": row["input"], "output": row["output"]}
+            async with sem:
+                (await http.post(url, json=body)).raise_for_status()
+
+        await asyncio.gather(*(post(line) for line in lines))
+    return len(lines)
+
+
+async def transfer_figures(c: dict[str, Any], folder: Path) -> None:
+    from phtui.api import PostHogClient
+    from phtui.core.transfer import export_items, import_items
+
+    async with PostHogClient(c["url"], c["key"], c["project"]) as client:
+        ours_export, raw_export_rates = [], []
+        for round_ in range(3):
+            for which in (0, 1) if round_ % 2 == 0 else (1, 0):
+                start = time.perf_counter()
+                if which == 0:
+                    result = await export_items(
+                        client, c["small"], folder / "ours.jsonl", window=EXPORT_WINDOW
+                    )
+                    ours_export.append(result.items / (time.perf_counter() - start))
+                else:
+                    count = await raw_export(c, folder / "raw.jsonl")
+                    raw_export_rates.append(count / (time.perf_counter() - start))
+        ours, raw = statistics.median(ours_export), statistics.median(raw_export_rates)
+        out("export_items_per_s", ours, "items/s")
+        out("export_items_per_s_raw_httpx", raw, "items/s")
+        out("export_time_ratio", raw / ours, "x", "target <= 1.5")
+
+        source = folder / "ours.jsonl"
+        ours_import, raw_import_rates = [], []
+        for round_ in range(2):
+            for which in (0, 1) if round_ % 2 == 0 else (1, 0):
+                target = await client.create_dataset(f"bench import {round_}-{which}")
+                start = time.perf_counter()
+                if which == 0:
+                    report = await import_items(
+                        client,
+                        target.id,
+                        source,
+                        concurrency=IMPORT_CONCURRENCY,
+                        ledger_path=folder / f"ledger-{round_}",
+                    )
+                    assert report.ok, report.failed[:3]
+                    ours_import.append(report.imported / (time.perf_counter() - start))
+                else:
+                    count = await raw_import(c, target.id, source)
+                    raw_import_rates.append(count / (time.perf_counter() - start))
+        ours, raw = statistics.median(ours_import), statistics.median(raw_import_rates)
+        out("import_items_per_s", ours, "items/s")
+        out("import_items_per_s_raw_httpx", raw, "items/s")
+        out("import_time_ratio", raw / ours, "x", "target <= 1.5")
+
+
+def main() -> None:
+    os.environ.setdefault("PHTUI_DATA_DIR", tempfile.mkdtemp(prefix="phtui-bench-"))
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=serve, args=(child,), daemon=True)
+    started = time.perf_counter()
+    process.start()
+    coordinates: dict[str, Any] = parent.recv()
+    out("setup_s", time.perf_counter() - started, "s", f"{BIG_ITEMS:,} + {TRANSFER_ITEMS:,} items")
+    try:
+        asyncio.run(ui_figures(coordinates))
+        with tempfile.TemporaryDirectory() as folder:
+            asyncio.run(transfer_figures(coordinates, Path(folder)))
+    finally:
+        parent.send("stop")
+        process.join(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
