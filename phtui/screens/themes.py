@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -84,6 +84,7 @@ class ThemesScreen(Screen[None]):
         self.is_staff = False  # staff may edit PostHog's global themes
         self._user_asked = False
         self._binding_state: tuple[bool | None, ...] = ()
+        self._resumed = False
 
     @property
     def shell(self) -> PhTuiApp:
@@ -118,6 +119,16 @@ class ThemesScreen(Screen[None]):
         self.action_refresh()
         theme_list.focus()
 
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Opening a mode resumes its new screen twice (Textual's `_init_mode`, then
+        # `switch_mode`): the second would restyle, lay out and repaint every widget for nothing.
+        if self._resumed:
+            event.prevent_default()
+        self._resumed = True
+
+    def on_screen_suspend(self) -> None:
+        self._resumed = False
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < _WIDE_FROM, "-narrow")
         self.query_one("#swatches", SwatchGrid).tall = self.size.height >= _TALL_SWATCHES_FROM
@@ -132,7 +143,9 @@ class ThemesScreen(Screen[None]):
         if client is None:
             return
         theme_list = self.query_one("#theme-list", OptionList)
-        theme_list.loading = True
+        # A reload shows the spinner over the list; the first load says "Loading themes…" in the
+        # heading instead (a spinner is a widget to mount and a frame to draw before the list).
+        theme_list.loading = bool(self.themes)
         try:
             themes = await client.list_themes()
         except PostHogError:

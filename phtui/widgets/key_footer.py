@@ -39,7 +39,13 @@ class KeyFooter(Footer):
         # which keys show, `_update_keys` recomposes.
         self._bindings_ready = True
         self._layout = self._current_layout()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # A FooterKey starts compact, then its binding to the footer's `compact` flips it:
+                # two restyles per key. Starting with the footer's value makes the binding a no-op.
+                # (The palette key is not bound: Textual leaves it compact.)
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         self._bindings_ready = True
