@@ -11,7 +11,7 @@ import pytest
 os.environ.pop("NO_COLOR", None)
 os.environ.setdefault("TERM", "xterm-256color")
 
-from phtui.server.runner import RunningServer, start_server  # noqa: E402
+from phtui.server.runner import RunningServer, start_server
 
 
 @pytest.fixture(scope="session")
