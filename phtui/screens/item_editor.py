@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -146,6 +146,9 @@ class ItemEditorScreen(Screen[EditorOutcome]):
         self._saved: DatasetItem | None = None
         self._created = 0
         self._leaving_without_draft = False
+        self._editors: dict[str, JsonEditor] = {}
+        self._draft_owned = False  # the draft on disk is this session's (safe to drop)
+        self._refs: dict[str, Input] = {}
 
     # -------------------------------------------------------------------------- layout
 
@@ -153,12 +156,17 @@ class ItemEditorScreen(Screen[EditorOutcome]):
         yield Header()
         yield Static(self._title(), id="editor-title", markup=False)
         for name in JSON_FIELDS:
-            yield JsonEditor(name.capitalize(), self._texts[name], field=name, id=f"field-{name}")
+            editor = JsonEditor(
+                name.capitalize(), self._texts[name], field=name, id=f"field-{name}"
+            )
+            self._editors[name] = editor
+            yield editor
         with Horizontal(id="editor-refs"):
             for name in REF_FIELDS:
                 hint = "ISO 8601, e.g. 2025-04-01T12:00:00Z" if name == "ref_timestamp" else "none"
                 ref = Input(self._texts[name], id=f"field-{name}", placeholder=hint)
                 ref.border_title = REF_LABELS[name]
+                self._refs[name] = ref
                 yield ref
         yield Static("", id="editor-status", markup=False)
         yield Footer()
@@ -175,11 +183,13 @@ class ItemEditorScreen(Screen[EditorOutcome]):
 
     # --------------------------------------------------------------------------- state
 
+    # Fields are reached through references, not DOM queries, so the text can still be read
+    # while the app shuts down (the last draft is written from on_unmount).
     def editor(self, name: str) -> JsonEditor:
-        return self.query_one(f"#field-{name}", JsonEditor)
+        return self._editors[name]
 
     def ref_input(self, name: str) -> Input:
-        return self.query_one(f"#field-{name}", Input)
+        return self._refs[name]
 
     def texts(self) -> dict[str, str]:
         """What the user sees in every field (raw, possibly invalid)."""
@@ -217,9 +227,9 @@ class ItemEditorScreen(Screen[EditorOutcome]):
 
     # ------------------------------------------------------------------ change tracking
 
-    def on_descendant_focus(self, event: object) -> None:
-        for name in (*JSON_FIELDS, *REF_FIELDS):
-            widget = self.query_one(f"#field-{name}", Widget)
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        fields: dict[str, Widget] = {**self._editors, **self._refs}
+        for name, widget in fields.items():
             if widget.has_focus_within or widget.has_focus:
                 self._current = name
                 return
@@ -255,13 +265,16 @@ class ItemEditorScreen(Screen[EditorOutcome]):
             if self.dirty:
                 base = self._base_updated_at.isoformat() if self._base_updated_at else None
                 self._drafts.save(Draft(self.draft_key, self.texts(), base_updated_at=base))
+                self._draft_owned = True
                 self._status(f"Draft kept on disk at {datetime.now():%H:%M:%S}.")
-            else:
+            elif self._draft_owned:  # edits undone: drop our draft (never one put off for later)
                 self._drafts.discard(self.draft_key)
+                self._draft_owned = False
         except OSError as error:
             self._status(f"Could not write the draft: {error}", error=True)
 
     def _discard_draft(self) -> None:
+        self._draft_owned = False
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
@@ -288,6 +301,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
 
     def _draft_answer(self, draft: Draft, answer: str | None) -> None:
         if answer == "restore":
+            self._draft_owned = True
             self._apply_texts(draft.fields)
             if self.item is not None and draft.base_updated_at:
                 # Compare against the version the draft started from, so a save shows conflicts.
@@ -333,8 +347,8 @@ class ItemEditorScreen(Screen[EditorOutcome]):
         # Quitting the app, or leaving with "keep draft": make sure the latest text is on disk.
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        if not self._leaving_without_draft and self.app.is_running:
-            with contextlib.suppress(Exception):
+        if not self._leaving_without_draft:
+            with contextlib.suppress(Exception):  # never let shutdown fail over a draft
                 self.write_draft()
 
     # ---------------------------------------------------------------------------- save
@@ -352,11 +366,10 @@ class ItemEditorScreen(Screen[EditorOutcome]):
         except EditorProblem as problem:
             self._status(str(problem), error=True)
             self.notify(str(problem), title="Cannot save", severity="error", markup=False)
-            widget = self.query_one(f"#field-{problem.field}", Widget)
-            if isinstance(widget, JsonEditor):
-                widget.focus_editor()
+            if problem.field in self._editors:
+                self.editor(problem.field).focus_editor()
             else:
-                widget.focus()
+                self.ref_input(problem.field).focus()
             return None
 
     @work(exclusive=True, group="item-save", exit_on_error=False)
@@ -431,8 +444,9 @@ class ItemEditorScreen(Screen[EditorOutcome]):
 
     def action_close(self) -> None:
         if not self.dirty:
+            # Nothing unsaved: drop a draft of this session, keep one put off for later.
+            self.write_draft()
             self._leaving_without_draft = True
-            self._discard_draft()
             self.dismiss(self._outcome())
             return
         choices = [

@@ -186,7 +186,8 @@ class JsonEditor(Vertical):
 
     @property
     def dirty(self) -> bool:
-        return self._dirty
+        """Whether the text differs from the loaded one, now (the marker may lag on large text)."""
+        return self.text != self._original
 
     @property
     def error(self) -> JsonError | None:

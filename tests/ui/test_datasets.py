@@ -632,6 +632,40 @@ async def test_drafts_are_written_while_typing_and_private(
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+async def test_quitting_at_once_still_keeps_the_draft(
+    server: RunningServer, draft_dir: Path
+) -> None:
+    dataset_id = seed(server, "quit ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        editor = await open_editor(app, pilot, client, await first_item(client, dataset_id))
+        editor.editor("input").focus_editor()
+        await pilot.press("z")
+        await app.action_quit()  # well before the one-second draft timer
+    [draft] = DraftStore(draft_dir).all()
+    assert draft.fields["input"].startswith("z{")
+
+
+async def test_a_draft_put_off_for_later_survives_an_untouched_visit(
+    server: RunningServer, draft_dir: Path
+) -> None:
+    dataset_id = seed(server, "later ds", 1)
+    async with datasets_app(server) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        editor = await open_editor(app, pilot, client, item)
+        set_json(editor, "output", '"draft text"')
+        editor.write_draft()
+        editor._leaving_without_draft = True
+        app.pop_screen()
+        await pilot.pause()
+        await open_editor(app, pilot, client, item)
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("escape")  # not now
+        await pilot.press("escape")  # leave the untouched editor
+        await wait_for(pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen)))
+    [draft] = DraftStore(draft_dir).all()
+    assert draft.fields["output"] == '"draft text"'
+
+
 async def test_new_item_with_save_and_add_another(server: RunningServer) -> None:
     dataset_id = server.create_dataset("new items ds")
     async with datasets_app(server) as (app, pilot, client):
