@@ -18,8 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from phtui.api import PostHogClient
 from phtui.api.errors import NotFoundError, PostHogError, ValidationError
 from phtui.api.models import Dataset, DatasetItem, Page
+from phtui.core.drafts import DraftStore, default_draft_dir
 from phtui.core.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PageState
 from phtui.screens.dataset_common import client_of, mutation_allowed, report
 from phtui.screens.dataset_dialogs import PromptScreen
@@ -28,6 +30,7 @@ from phtui.widgets.items_table import ItemsTable, plain_preview, short_id
 from phtui.widgets.pager import Pager
 
 CACHED_PAGES = 4  # current, next, previous and one spare
+ITEM_DRAFT_KIND = "dataset_item"  # DraftKey.kind of the item editor's drafts
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,16 @@ class EditorOutcome:
 
     saved: DatasetItem | None = None  # last saved version of an edited item
     created: int = 0  # new items created (save and add another)
+
+
+def drafts_of_project(store: DraftStore, client: PostHogClient) -> set[str]:
+    """Object ids of the item drafts kept for this host and project ("new:<dataset>" for new)."""
+    here = (client.host, str(client.project_id), ITEM_DRAFT_KIND)
+    return {
+        draft.key.object_id
+        for draft in store.all()
+        if (draft.key.host, str(draft.key.project_id), draft.key.kind) == here
+    }
 
 
 class PageCache:
@@ -120,6 +133,30 @@ class DatasetItemsScreen(Screen[None]):
         self.query_one("#items-empty").display = False
         self.table.focus()
         self.load_page(0)
+        self._show_drafts(announce=True)
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self._show_drafts(announce=False)
+
+    def _show_drafts(self, *, announce: bool) -> None:
+        """Mark items with unsaved drafts on disk, and say so once when the screen opens."""
+        try:
+            drafts = drafts_of_project(DraftStore(default_draft_dir()), client_of(self.app))
+        except (OSError, PostHogError):
+            return
+        new_key = f"new:{self.dataset.id}"
+        self.table.mark_drafts({key for key in drafts if key != new_key})
+        if not announce:
+            return
+        if new_key in drafts:
+            self.notify("A draft of a new item is kept: press n to finish it.", timeout=8)
+        elif drafts:
+            self.notify(
+                f"{len(drafts)} item draft(s) of this project are kept on disk; "
+                "their rows are marked ✎. Open an item to restore its draft.",
+                timeout=8,
+            )
 
     # ---------------------------------------------------------------------------- state
 

@@ -37,7 +37,7 @@ from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
 from phtui.core.jsondoc import changed_fields, pretty
 from phtui.screens.dataset_common import client_of, mutation_allowed, report
 from phtui.screens.dataset_dialogs import Choice, ChoiceScreen
-from phtui.screens.dataset_items import EditorOutcome
+from phtui.screens.dataset_items import ITEM_DRAFT_KIND, EditorOutcome
 from phtui.screens.item_conflict import ConflictScreen
 from phtui.widgets.items_table import format_time, short_id
 from phtui.widgets.json_editor import JsonEditor, human_size
@@ -51,7 +51,6 @@ REF_LABELS = {
 }
 NEW_ITEM_TEXT = "{}"  # PostHog's UI starts each field as an empty object
 DRAFT_DELAY_S = 1.0
-DRAFT_KIND = "dataset_item"
 
 
 class EditorProblem(ValueError):
@@ -251,7 +250,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
     def draft_key(self) -> DraftKey:
         client = client_of(self.app)
         object_id = self.item.id if self.item else f"new:{self.dataset.id}"
-        return DraftKey(client.host, client.project_id, DRAFT_KIND, object_id)
+        return DraftKey(client.host, client.project_id, ITEM_DRAFT_KIND, object_id)
 
     def _schedule_draft(self) -> None:
         if self._draft_timer is not None:

@@ -92,6 +92,7 @@ class ItemsTable(DataTable[Text]):
         self._search: dict[str, str] = {}
         self._filter = ""
         self._layout: Layout | None = None
+        self._drafts: set[str] = set()
 
     @property
     def items(self) -> Sequence[DatasetItem]:
@@ -170,10 +171,22 @@ class ItemsTable(DataTable[Text]):
         else:
             self.add_column("Updated", width=NARROW_DATE_WIDTH, key="updated")
 
+    def mark_drafts(self, item_ids: set[str]) -> None:
+        """Flag the rows of items that have an unsaved draft on disk (✎ before the id)."""
+        if item_ids != self._drafts:
+            self._drafts = set(item_ids)
+            if self._items:
+                self._rebuild(self.current_item.id if self.current_item else None)
+
+    def _id_cell(self, item_id: str) -> Text:
+        if item_id in self._drafts:
+            return Text.assemble(("✎", "bold yellow"), (short_id(item_id)[1:], "bold"))
+        return Text(short_id(item_id), style="bold")
+
     def _cells(self, item: DatasetItem) -> list[Text]:
         layout = self._layout or Layout.for_width(120)
         cells = [
-            Text(short_id(item.id), style="bold"),
+            self._id_cell(item.id),
             Text(one_line_preview(item.input, layout.preview)),
             Text(one_line_preview(item.output, layout.preview)),
             Text(one_line_preview(item.metadata, layout.metadata)),

@@ -20,7 +20,7 @@ from phtui.api.errors import NotFoundError
 from phtui.api.models import Dataset, DatasetItem
 from phtui.app import PhTuiApp
 from phtui.config import Settings
-from phtui.core.drafts import DraftKey, DraftStore, default_draft_dir
+from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.dataset_dialogs import ChoiceScreen, PromptScreen
 from phtui.screens.dataset_form import DatasetFormScreen
@@ -664,6 +664,21 @@ async def test_a_draft_put_off_for_later_survives_an_untouched_visit(
         await wait_for(pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen)))
     [draft] = DraftStore(draft_dir).all()
     assert draft.fields["output"] == '"draft text"'
+
+
+async def test_items_with_drafts_are_marked_and_announced(
+    server: RunningServer, draft_dir: Path
+) -> None:
+    dataset_id = seed(server, "marked ds", 3)
+    async with datasets_app(server) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        key = DraftKey(client.host, client.project_id, "dataset_item", item.id)
+        DraftStore(draft_dir).save(Draft(key, {"input": "{"}))
+        screen = await open_items(app, pilot, client, dataset_id)
+        assert screen.table.get_row(item.id)[0].plain.startswith("✎")
+        others = [row for row in screen.table.shown_ids if row != item.id]
+        assert not any(screen.table.get_row(row)[0].plain.startswith("✎") for row in others)
+        assert any("marked ✎" in n.message for n in app._notifications)
 
 
 async def test_new_item_with_save_and_add_another(server: RunningServer) -> None:
