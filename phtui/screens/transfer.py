@@ -130,8 +130,13 @@ class ExportScreen(_TransferScreen):
     @on(RadioSet.Changed)
     def _format_changed(self) -> None:
         path = self.query_one("#export-path", Input)
-        stem = Path(path.value).stem if path.value else default_file_name(self.dataset, self.format)
-        path.value = f"{Path(stem).stem}.{self.format.value}"
+        suffix = f".{self.format.value}"
+        typed = path.value.strip()
+        path.value = (
+            str(Path(typed).with_suffix(suffix))
+            if typed
+            else default_file_name(self.dataset, self.format)
+        )
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#transfer-start")
