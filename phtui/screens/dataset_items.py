@@ -191,6 +191,9 @@ class DatasetItemsScreen(Screen[None]):
         limit = self._state.limit
         cached = self._cache.get(limit, offset)
         if cached is not None:
+            # A page still on its way is stale now: it must not replace this one when it lands.
+            self.workers.cancel_group(self, "items-page")
+            self.pager.set_loading(False)
             self._show(cached, select=select)
             return
         self.pager.set_loading(True)

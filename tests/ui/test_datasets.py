@@ -368,6 +368,30 @@ async def test_a_stale_page_load_is_cancelled_by_the_next(server: RunningServer)
         assert screen.table.shown_ids == [item.id for item in expected.results]
 
 
+async def test_going_back_to_a_cached_page_cancels_the_load_in_flight(
+    server: RunningServer,
+) -> None:
+    dataset_id = seed(server, "back ds", 400)
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        await wait_for(pilot, lambda: screen._cache.get(100, 100) is not None)
+        await pilot.press("right_square_bracket")  # page 2 from the cache
+        await wait_for(pilot, lambda: screen._cache.get(100, 200) is not None)
+        first = await client.list_dataset_items(dataset_id, limit=100, offset=0)
+        server.options.latency_ms = 400
+        try:
+            screen._cache.clear()
+            await pilot.press("right_square_bracket")  # page 3: a slow request...
+            assert "loading" in pager_text(screen)
+            screen._cache.put(first)
+            await pilot.press("left_curly_bracket")  # ...and the user goes back to page 1
+            await pilot.pause(0.8)
+        finally:
+            server.options.latency_ms = 0
+        assert pager_text(screen).startswith("1-100 of 400")
+        assert screen.table.shown_ids == [item.id for item in first.results]
+
+
 async def test_cells_are_plain_one_line_text(server: RunningServer) -> None:
     dataset_id = server.create_dataset("markup ds")
     server.bulk_insert_items(dataset_id, [{"input": "[b]x[/b]\ny", "output": "ünïcødé ✓"}])
