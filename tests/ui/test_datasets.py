@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -21,6 +22,7 @@ from phtui.api.models import Dataset, DatasetItem
 from phtui.app import PhTuiApp
 from phtui.config import Settings
 from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
+from phtui.core.jsondoc import pretty
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.dataset_dialogs import ChoiceScreen, PromptScreen
 from phtui.screens.dataset_form import DatasetFormScreen
@@ -799,6 +801,37 @@ async def test_large_values_switch_highlighting_off(server: RunningServer) -> No
         large.focus_editor()
         await pilot.press("x")
         await wait_for(pilot, lambda: large.dirty)
+
+
+class EditorApp(App[None]):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield JsonEditor("Input", self.text, field="input")
+
+
+async def test_large_text_area_keeps_its_size_right_while_typing() -> None:
+    text = pretty({"rows": [f"value {n}" for n in range(30_000)]})  # ~490 KB, 30,000 lines
+    app = EditorApp(text)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = app.query_one(JsonEditor)
+        area = editor.text_area
+        assert (editor.highlighting, area.soft_wrap, area.match_cursor_bracket) == (
+            False,
+            False,
+            False,
+        )
+        assert area.find_matching_bracket("{", (0, 0)) is None  # no whole-document scan
+        assert area.wrapped_document.height == area.document.line_count
+        editor.focus_editor()
+        area.move_cursor((5, 0))
+        await pilot.press("enter", *("x" * 120))
+        assert area.wrapped_document.height == area.document.line_count == 30_005
+        assert area.virtual_size.width >= 120 + area.gutter_width
+        assert area.virtual_size.height == 30_005
+        await wait_for(pilot, lambda: editor.error is not None)  # "x…" is not JSON: flagged
 
 
 # ----------------------------------------------------------------------------- transfer
