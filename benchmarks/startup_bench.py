@@ -1,7 +1,8 @@
 """Startup: process start to the first frame showing the theme list from the local server.
 
 Each run spawns a fresh interpreter on a pseudo-terminal (80x24, TERM=xterm-256color, no
-COLORTERM), so imports, the first paint and the HTTP round trip are all counted. The child
+COLORTERM), so imports, the first paint and the HTTP round trip are all counted; bytecode is
+cached (in a temporary folder) as it is for an installed app. The child
 writes CLOCK_MONOTONIC (shared by every process on Linux) to a file right after the frame that
 shows the loaded list, then exits; the parent took the same clock just before spawning it.
 
@@ -144,13 +145,18 @@ def _drain(fd: int) -> None:
             return
 
 
-def time_child(kind: str, url: str, key: str, project: int) -> float:
+def time_child(kind: str, url: str, key: str, project: int, pycache: str) -> float:
     """Seconds from spawning the child to the frame with the list loaded."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR")}
+    unwanted = ("COLORTERM", "NO_COLOR", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env["TERM"] = "xterm-256color"
     env["POSTHOG_PERSONAL_API_KEY"] = key
+    # Bytecode is cached as for an installed app (the warm-up run fills the cache): with
+    # PYTHONDONTWRITEBYTECODE set, each run would compile phtui's sources afresh while the floor's
+    # libraries come precompiled from site-packages. A temporary prefix keeps the tree clean.
+    env["PYTHONPYCACHEPREFIX"] = pycache
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "t")
         command = [sys.executable, __file__, "--child", kind, url, str(project), out]
@@ -178,8 +184,8 @@ def main() -> None:
 
     from phtui.server.runner import start_server
 
-    with start_server(seed="demo") as server:
-        args = (server.url, server.api_key, server.project_id)
+    with start_server(seed="demo") as server, tempfile.TemporaryDirectory() as pycache:
+        args = (server.url, server.api_key, server.project_id, pycache)
         times: dict[str, list[float]] = {kind: [] for kind in KINDS}
         for kind in times:  # warm the OS file cache; not counted
             time_child(kind, *args)
