@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,8 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from phtui.toml_writer import dumps_toml
+# tomllib and the TOML writer are imported where a file is read or written: most starts have no
+# file to parse, and every import counts before the first frame (benchmarks/startup_bench.py).
 
 CONFIG_ENV = "PHTUI_CONFIG"
 US_HOST = "https://us.posthog.com"
@@ -223,6 +223,8 @@ def read_config_file(path: Path) -> tuple[FileSettings, list[str]]:
         return FileSettings(), []
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), f"cannot be read ({error.__class__.__name__})") from None
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -295,6 +297,10 @@ def save_profile(
     make_default: bool = False,
 ) -> None:
     """Add or replace profile `name` in the file, keeping everything else, written 0600."""
+    import tomllib
+
+    from phtui.toml_writer import dumps_toml
+
     existing: dict[str, Any] = {}
     if path.exists():
         existing = tomllib.loads(path.read_text(encoding="utf-8"))
