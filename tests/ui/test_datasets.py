@@ -693,18 +693,20 @@ async def test_a_draft_put_off_for_later_survives_an_untouched_visit(
 
 
 async def test_items_with_drafts_are_marked_and_announced(
-    server: RunningServer, draft_dir: Path
+    server: RunningServer, draft_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dataset_id = seed(server, "marked ds", 3)
     async with datasets_app(server) as (app, pilot, client):
         item = await first_item(client, dataset_id)
         key = DraftKey(client.host, client.project_id, "dataset_item", item.id)
         DraftStore(draft_dir).save(Draft(key, {"input": "{"}))
+        told: list[str] = []
+        monkeypatch.setattr(app, "notify", lambda message, **_: told.append(message))
         screen = await open_items(app, pilot, client, dataset_id)
         assert screen.table.get_row(item.id)[0].plain.startswith("✎")
         others = [row for row in screen.table.shown_ids if row != item.id]
         assert not any(screen.table.get_row(row)[0].plain.startswith("✎") for row in others)
-        assert any("marked ✎" in n.message for n in app._notifications)
+        assert any("marked ✎" in message for message in told)
 
 
 async def test_new_item_with_save_and_add_another(server: RunningServer) -> None:
