@@ -13,9 +13,7 @@ if TYPE_CHECKING:
     from phtui.app import PhTuiApp
 
 # Actions that change data: disabled (shown dimmed) in read-only mode.
-MUTATING_ACTIONS = frozenset(
-    {"new", "edit", "delete", "undo", "import_items", "save", "save_add", "external"}
-)
+MUTATING_ACTIONS = frozenset({"new", "edit", "delete", "undo", "import_items", "save", "save_add"})
 
 
 class NotConnectedError(PostHogError):

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 from phtui.api.errors import PostHogError
 from phtui.api.models import Dataset
 from phtui.core.jsondoc import JsonDocError, canonical, parse_json, pretty
-from phtui.screens.dataset_common import client_of, mutation_allowed, report
+from phtui.screens.dataset_common import client_of, is_read_only, mutation_allowed, report
 from phtui.widgets.json_editor import JsonEditor
 
 NAME_MAX = 400  # PostHog's column size
@@ -138,6 +138,9 @@ class DatasetFormScreen(ModalScreen[Dataset | None]):
 
     def action_save(self) -> None:
         error = self.query_one("#form-error", Static)
+        if is_read_only(self.app):  # the Save button bypasses check_action
+            error.update("Read-only mode: nothing can be saved.")
+            return
         try:
             fields = self.changes()
         except FormProblem as problem:

@@ -99,7 +99,7 @@ class DatasetItemsScreen(Screen[None]):
         Binding("number_sign", "goto_item", "Go to id", key_display="#",
                 id="datasets.goto_item", show=False),
         Binding("n", "new", "New", id="datasets.new_item"),
-        Binding("e", "edit", "Edit", id="datasets.edit_item"),
+        Binding("e", "open_item", "Open", id="datasets.open_item"),
         Binding("d", "delete", "Delete", id="datasets.delete_item"),
         Binding("u", "undo", "Undo", id="datasets.undo_item"),
         Binding("r", "refresh", "Refresh", id="datasets.refresh_items"),
@@ -178,7 +178,7 @@ class DatasetItemsScreen(Screen[None]):
         return self._loaded and not self.pager.loading_marker
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"edit", "delete"} and self.table.current_item is None:
+        if action in {"open_item", "delete"} and self.table.current_item is None:
             return None
         if action == "undo" and not self._deleted:
             return None
@@ -368,9 +368,10 @@ class DatasetItemsScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: ItemsTable.RowSelected) -> None:
         event.stop()
-        self.action_edit()
+        self.action_open_item()
 
-    def action_edit(self) -> None:
+    def action_open_item(self) -> None:
+        """Open the item under the cursor (to edit, or only to read in read-only mode)."""
         item = self.table.current_item
         if item is not None:
             self._edit(item)

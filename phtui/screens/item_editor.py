@@ -35,7 +35,7 @@ from phtui.api.models import Dataset, DatasetItem
 from phtui.core.clipboard import clipboard_hint, fits_osc52
 from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
 from phtui.core.jsondoc import changed_fields, pretty
-from phtui.screens.dataset_common import client_of, mutation_allowed, report
+from phtui.screens.dataset_common import client_of, is_read_only, mutation_allowed, report
 from phtui.screens.dataset_dialogs import Choice, ChoiceScreen
 from phtui.screens.dataset_items import ITEM_DRAFT_KIND, EditorOutcome
 from phtui.screens.item_conflict import ConflictScreen
@@ -172,6 +172,14 @@ class ItemEditorScreen(Screen[EditorOutcome]):
 
     def on_mount(self) -> None:
         self.editor("input").focus_editor()
+        if is_read_only(self.app):
+            # Look, copy and open in $EDITOR, but nothing here can be typed over or saved.
+            for editor in self._editors.values():
+                editor.text_area.read_only = True
+            for ref in self._refs.values():
+                ref.disabled = True
+            self._status("Read-only mode: this item cannot be changed.")
+            return
         self._offer_draft()
 
     def _title(self) -> str:

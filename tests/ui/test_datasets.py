@@ -281,9 +281,12 @@ async def test_read_only_disables_every_change(server: RunningServer) -> None:
         await pilot.pause()
         assert items.check_action("delete", ()) is None
         assert len((await client.list_dataset_items(dataset_id)).results) == 3
-        await pilot.press("enter")
+        await pilot.press("e")  # opening to read is allowed
         await wait_for(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
-        assert editor_screen(app).check_action("save", ()) is None
+        editor = editor_screen(app)
+        assert editor.check_action("save", ()) is None
+        assert editor.editor("input").text_area.read_only
+        assert editor.ref_input("ref_trace_id").disabled
 
 
 async def test_enter_opens_a_dataset_and_escape_returns(demo_server: RunningServer) -> None:
