@@ -517,6 +517,9 @@ class ItemEditorScreen(Screen[EditorOutcome]):
         if result is None:
             self.notify(f"{command[0]} exited with an error: text unchanged.", severity="warning")
             return
+        if is_read_only(self.app):
+            self.notify("Read-only mode: changes made in $EDITOR are not kept.")
+            return
         editor.load(result.rstrip("\n") if result.endswith("\n") else result, original=False)
         editor.focus_editor()
         if editor.error is not None:
