@@ -256,7 +256,10 @@ def _add_key(store: Store, key: str) -> None:
 def _bind(host: str, port: int) -> socket.socket:
     """Bound and listening before the thread starts, so port 0 resolves at once."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets whose proto says TCP,
+    # and accepted sockets inherit it. With proto 0, Nagle held every response body back
+    # until the client's delayed ACK: 40 ms per request on a kept-alive connection.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))

@@ -109,3 +109,18 @@ def test_stop_twice_is_harmless() -> None:
 def test_a_busy_port_raises_oserror() -> None:
     with start_server() as running, pytest.raises(OSError):
         start_server(port=running.port)
+
+
+def test_accepted_connections_send_without_nagle_delay(http: httpx.Client) -> None:
+    """Responses leave in two writes (head, then body); without TCP_NODELAY the body waited for
+    the client's delayed ACK, 40 ms on every kept-alive request."""
+    with start_server() as server:
+        response = http.get(
+            f"{server.url}/api/users/@me/", headers={"Authorization": f"Bearer {server.api_key}"}
+        )
+        assert response.status_code == 200
+        connections = list(server._server.server_state.connections)
+        assert connections
+        for connection in connections:
+            sock = connection.transport.get_extra_info("socket")
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
