@@ -85,8 +85,6 @@ class ThemesScreen(Screen[None]):
         self._user_asked = False
         self._binding_state: tuple[bool | None, ...] = ()
         self._resumed = False
-        self._preview_requested = False
-        self._preview_ready = False
 
     @property
     def shell(self) -> PhTuiApp:
@@ -95,39 +93,29 @@ class ThemesScreen(Screen[None]):
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         # Fit the terminal before the first frame: changing a class later restyles every widget.
-        self.set_class(self.app.size.width < _WIDE_FROM, "-narrow")
+        width, height = self.app.size
+        self.set_class(width < _WIDE_FROM, "-narrow")
+        swatches = SwatchGrid(id="swatches")
+        swatches.set_reactive(SwatchGrid.tall, height >= _TALL_SWATCHES_FROM)
         yield Header()
         with Horizontal(id="themes-body"):
             yield OptionList(id="theme-list")
             with Vertical(id="theme-detail"):
                 yield Static("Loading themes…", id="palette-heading", markup=False)
-                # The preview follows once the list is shown (`_mount_preview`).
+                yield swatches
+                with TabbedContent(id="views", initial="preview"):
+                    with TabPane("Preview", id="preview"):
+                        yield Static("", id="chart-caption", markup=False)
+                        yield PaletteChart(id="chart")
+                    # Its PaletteAnalysis is mounted when the tab is first opened.
+                    yield TabPane("Analysis", id="analysis")
         yield DepthNote(id="depth-note", markup=False)
         yield KeyFooter()
-
-    def _compose_preview(self) -> ComposeResult:
-        """The swatches and the Preview/Analysis views: half the screen's widgets."""
-        swatches = SwatchGrid(id="swatches")
-        swatches.set_reactive(SwatchGrid.tall, self.app.size.height >= _TALL_SWATCHES_FROM)
-        yield swatches
-        with TabbedContent(id="views", initial="preview"):
-            with TabPane("Preview", id="preview"):
-                yield Static("", id="chart-caption", markup=False)
-                yield PaletteChart(id="chart")
-            # Its PaletteAnalysis is mounted when the tab is first opened.
-            yield TabPane("Analysis", id="analysis")
-
-    async def _mount_preview(self) -> None:
-        # Mounted after the frame that shows the list: the list, which needs the network, comes
-        # first; the preview needs nothing but the list and follows within a frame or two.
-        detail = self.query_one("#theme-detail", Vertical)
-        await detail.mount_compose(self._compose_preview())
-        self._preview_ready = True
-        self._show_selected()
 
     def on_mount(self) -> None:
         theme_list = self.query_one("#theme-list", OptionList)
         theme_list.border_title = "Themes"
+        self._update_chart_title()
         self.action_refresh()
         theme_list.focus()
 
@@ -143,8 +131,7 @@ class ThemesScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < _WIDE_FROM, "-narrow")
-        if self._preview_ready:
-            self.query_one("#swatches", SwatchGrid).tall = self.size.height >= _TALL_SWATCHES_FROM
+        self.query_one("#swatches", SwatchGrid).tall = self.size.height >= _TALL_SWATCHES_FROM
 
     # ---- loading -------------------------------------------------------------------------
     def action_refresh(self) -> None:
@@ -200,9 +187,6 @@ class ThemesScreen(Screen[None]):
         if self.themes:
             theme_list.highlighted = index
         self._show_selected()
-        if not self._preview_requested:
-            self._preview_requested = True
-            self.call_after_refresh(self._mount_preview)
 
     @staticmethod
     def _option(theme: DataColorTheme) -> Option:
@@ -247,16 +231,18 @@ class ThemesScreen(Screen[None]):
     def _show_selected(self) -> None:
         theme = self.selected
         heading = self.query_one("#palette-heading", Static)
+        swatches = self.query_one("#swatches", SwatchGrid)
+        chart = self.query_one("#chart", PaletteChart)
         if theme is None:
             heading.update("No themes." if not self.themes else "")
+            swatches.palette = ()
+            chart.palette = ()
         else:
             heading.update(self._heading(theme))
-        if self._preview_ready:
-            colors = () if theme is None else tuple(theme.colors)
-            self.query_one("#swatches", SwatchGrid).palette = colors
-            self.query_one("#chart", PaletteChart).palette = tuple(normalised_colors(colors))
-            self._update_chart_title()
-            self._update_analysis()
+            swatches.palette = tuple(theme.colors)
+            chart.palette = tuple(normalised_colors(theme.colors))
+        self._update_chart_title()
+        self._update_analysis()
         self._refresh_bindings_if_changed()
 
     def _heading(self, theme: DataColorTheme) -> Text:
@@ -276,7 +262,7 @@ class ThemesScreen(Screen[None]):
         self.query_one("#chart-caption", Static).update(chart_caption(chart))
 
     def _update_analysis(self) -> None:
-        if not self._preview_ready or self.query_one("#views", TabbedContent).active != "analysis":
+        if self.query_one("#views", TabbedContent).active != "analysis":
             return  # analysed when the tab is opened: keeps selection fast
         from phtui.core.palette import analyse_palette
         from phtui.widgets.palette_analysis import PaletteAnalysis
@@ -297,25 +283,24 @@ class ThemesScreen(Screen[None]):
     def _tab_activated(self) -> None:
         self._update_analysis()
 
-    # ---- chart controls (no-ops until the preview is mounted) -----------------------------
+    # ---- chart controls ------------------------------------------------------------------
     def action_chart_kind(self) -> None:
-        for chart in self.query("#chart").results(PaletteChart):
-            chart.kind = "line" if chart.kind == "bar" else "bar"
-            self._update_chart_title()
+        chart = self.query_one("#chart", PaletteChart)
+        chart.kind = "line" if chart.kind == "bar" else "bar"
+        self._update_chart_title()
 
     def action_background(self) -> None:
-        for chart in self.query("#chart").results(PaletteChart):
-            chart.dark = not chart.dark
-            self._update_chart_title()
+        chart = self.query_one("#chart", PaletteChart)
+        chart.dark = not chart.dark
+        self._update_chart_title()
 
     def action_series(self, offset: int) -> None:
-        for chart in self.query("#chart").results(PaletteChart):
-            chart.series_count += offset
-            self._update_chart_title()
+        chart = self.query_one("#chart", PaletteChart)
+        chart.series_count += offset
+        self._update_chart_title()
 
     def action_view(self, tab: str) -> None:
-        for views in self.query("#views").results(TabbedContent):
-            views.active = tab
+        self.query_one("#views", TabbedContent).active = tab
 
     def _refresh_bindings_if_changed(self) -> None:
         # The footer recomposes on every refresh_bindings (tens of ms): only when availability
