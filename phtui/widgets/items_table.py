@@ -1,8 +1,10 @@
 """The items table: one page of dataset items as one-line rows keyed by item id.
 
 DataTable costs about 56 ms per 100 rows here, so it only ever holds the page on screen. Every
-cell is a `rich.text.Text` built from an escaped one-line preview: server data is never read as
-markup and never spans lines.
+cell is a `rich.text.Text` built from an escaped one-line summary (`jsondoc.summarize`: the last
+user message of a chat, `key=value` metadata): server data is never read as markup and never spans
+lines. The previews share the width left by the fixed columns and follow resizes, rebuilding only
+the page's rows.
 """
 
 from __future__ import annotations
@@ -18,13 +20,19 @@ from textual import events
 from textual.widgets import DataTable
 
 from phtui.api.models import DatasetItem
-from phtui.core.jsondoc import one_line_preview
+from phtui.core.jsondoc import one_line_preview, summarize
 
 ID_WIDTH = 8
 TRACE_WIDTH = 12
 WIDE_DATE_WIDTH = 16  # "2025-04-02 08:05"
 NARROW_DATE_WIDTH = 11  # "04-02 08:05"
-WIDE_LAYOUT_MIN = 110  # columns of table width from which both dates are shown in full
+WIDE_LAYOUT_MIN = 110  # dataset list: table width from which both dates are shown in full
+# Items: the previews matter more than the dates, so full dates wait for a wider table.
+ITEMS_WIDE_LAYOUT_MIN = 150
+# Shares (percent) of the preview room: input, output; metadata gets the rest.
+INPUT_SHARE = 40
+OUTPUT_SHARE = 35
+MIN_PREVIEWS_WIDTH = 30
 CELL_PADDING = 2  # DataTable's default cell_padding of 1 on each side
 
 
@@ -52,22 +60,28 @@ def format_time(value: datetime | None, *, wide: bool) -> str:
 
 @dataclass(frozen=True)
 class Layout:
-    """Column widths for one table width."""
+    """Column widths for one table width: the fixed columns keep theirs, previews share the rest."""
 
     wide: bool
-    preview: int  # width of each of input, output and metadata
+    input: int
+    output: int
     metadata: int
 
     @classmethod
     def for_width(cls, width: int) -> Layout:
-        wide = width >= WIDE_LAYOUT_MIN
+        wide = width >= ITEMS_WIDE_LAYOUT_MIN
         dates = 2 * WIDE_DATE_WIDTH if wide else NARROW_DATE_WIDTH
         columns = 7 if wide else 6
         fixed = ID_WIDTH + TRACE_WIDTH + dates + columns * CELL_PADDING + 2  # 2: scrollbar room
-        spare = max(width - fixed, 24)
-        metadata = max(spare // 4, 6)
-        preview = max((spare - metadata) // 2, 8)
-        return cls(wide=wide, preview=preview, metadata=metadata)
+        spare = max(width - fixed, MIN_PREVIEWS_WIDTH)
+        input_width = spare * INPUT_SHARE // 100
+        output_width = spare * OUTPUT_SHARE // 100
+        return cls(
+            wide=wide,
+            input=input_width,
+            output=output_width,
+            metadata=spare - input_width - output_width,
+        )
 
 
 def search_text(item: DatasetItem) -> str:
@@ -161,8 +175,8 @@ class ItemsTable(DataTable[Text]):
         self._layout = layout
         self.clear(columns=True)
         self.add_column("ID", width=ID_WIDTH, key="id")
-        self.add_column("Input", width=layout.preview, key="input")
-        self.add_column("Output", width=layout.preview, key="output")
+        self.add_column("Input", width=layout.input, key="input")
+        self.add_column("Output", width=layout.output, key="output")
         self.add_column("Metadata", width=layout.metadata, key="metadata")
         self.add_column("Trace", width=TRACE_WIDTH, key="trace")
         if layout.wide:
@@ -187,9 +201,9 @@ class ItemsTable(DataTable[Text]):
         layout = self._layout or Layout.for_width(120)
         cells = [
             self._id_cell(item.id),
-            Text(one_line_preview(item.input, layout.preview)),
-            Text(one_line_preview(item.output, layout.preview)),
-            Text(one_line_preview(item.metadata, layout.metadata)),
+            Text(summarize(item.input, layout.input)),
+            Text(summarize(item.output, layout.output)),
+            Text(summarize(item.metadata, layout.metadata)),
             Text(plain_preview(item.ref_trace_id, TRACE_WIDTH) if item.ref_trace_id else "—"),
         ]
         if layout.wide:

@@ -23,6 +23,7 @@ from phtui.core.jsondoc import (
     one_line_preview,
     parse_json,
     pretty,
+    summarize,
 )
 
 json_values = st.recursive(
@@ -262,6 +263,90 @@ def test_preview_is_the_whole_value_or_a_prefix_with_an_ellipsis(value: Any, wid
         assert preview.endswith("…")
         assert full.startswith(preview[:-1])
         assert cell_len(full) > width
+
+
+# --- summarize ---------------------------------------------------------------------------------
+
+CHAT = [
+    {"role": "system", "content": "You are a support agent."},
+    {"role": "user", "content": "Where is my order?"},
+    {"role": "assistant", "content": "It left yesterday."},
+    {"role": "user", "content": "And the invoice?"},
+]
+
+
+def test_summary_of_chat_messages_is_the_last_user_message() -> None:
+    assert summarize({"messages": CHAT}, 80) == "user: And the invoice?"
+    assert summarize(CHAT, 80) == "user: And the invoice?"
+    assert summarize({"system": "x", "messages": CHAT[:2]}, 80) == "user: Where is my order?"
+
+
+def test_summary_of_chat_without_user_is_the_last_message() -> None:
+    assert summarize([CHAT[0]], 80) == "system: You are a support agent."
+
+
+def test_summary_reads_text_parts_of_a_content_list() -> None:
+    parts = [{"type": "text", "text": "Describe"}, {"type": "image_url", "image_url": {}}]
+    assert summarize([{"role": "user", "content": parts}], 80) == "user: Describe"
+    assert summarize({"content": [{"type": "image"}]}, 80) == '[{"type": "image"}]'
+
+
+def test_summary_of_a_message_or_completion_is_its_content() -> None:
+    assert summarize({"content": "It left yesterday."}, 80) == "It left yesterday."
+    assert summarize({"role": "assistant", "content": "Yes."}, 80) == "Yes."
+    completion = {"choices": [{"message": {"role": "assistant", "content": "Done."}}]}
+    assert summarize(completion, 80) == "Done."
+
+
+def test_summary_of_other_objects_is_key_value_pairs() -> None:
+    metadata = {"tags": ["support", "vip"], "score": 0.5, "model": "gpt-4o", "note": "two words"}
+    assert summarize(metadata, 200) == 'tags=support,vip score=0.5 model=gpt-4o note="two words"'
+    assert summarize({"mixed": ["a b", "c"], "empty": []}, 80) == 'mixed=["a b", "c"] empty=[]'
+    assert summarize({"ok": True, "n": None}, 80) == "ok=true n=null"
+
+
+def test_summary_falls_back_to_the_json_preview() -> None:
+    assert summarize({}, 80) == "{}"
+    assert summarize([1, 2], 80) == "[1, 2]"
+    assert summarize("text", 80) == '"text"'
+    assert summarize(None, 80) == "null"
+
+
+def test_summary_collapses_whitespace_and_escapes_controls() -> None:
+    assert summarize({"content": "  one\n\n two\tthree \u2028four  "}, 80) == "one two three four"
+    assert summarize({"content": "a\x1b[31mb\x00"}, 80) == "a\\u001b[31mb\\u0000"
+
+
+def test_summary_keeps_markup_literal_and_cuts_with_an_ellipsis() -> None:
+    assert summarize({"content": "[bold]hi[/bold]"}, 80) == "[bold]hi[/bold]"
+    assert summarize({"content": "abcdefghij"}, 6) == "abcde…"
+    assert summarize({"content": "日本語"}, 5) == "日本…"
+    assert summarize({"content": "x"}, 0) == ""
+
+
+def test_summary_reads_only_the_start_of_a_huge_content() -> None:
+    huge = {"messages": [{"role": "user", "content": "word " * 2_000_000}]}
+    assert summarize(huge, 20) == "user: word word wor…"
+
+
+messages = st.lists(
+    st.fixed_dictionaries(
+        {"role": st.sampled_from(["user", "assistant", "system", "tool"]), "content": any_values}
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(
+    any_values | messages | st.fixed_dictionaries({"messages": messages}),
+    st.integers(min_value=-2, max_value=120),
+)
+def test_summary_is_one_line_within_the_width(value: Any, width: int) -> None:
+    summary = summarize(value, width)
+    assert cell_len(summary) <= max(width, 0)
+    assert "\n" not in summary and len(summary.splitlines()) <= 1
+    assert all(ch.isprintable() for ch in summary)
 
 
 # --- byte_size -----------------------------------------------------------------------------------

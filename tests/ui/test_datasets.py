@@ -408,6 +408,49 @@ async def test_cells_are_plain_one_line_text(server: RunningServer) -> None:
         assert row[2].plain.startswith('"ünïcødé ✓"')
 
 
+async def test_previews_summarize_chats_and_widen_on_resize(server: RunningServer) -> None:
+    dataset_id = server.create_dataset("chat ds")
+    chat = [
+        {"role": "user", "content": "First question"},
+        {"role": "assistant", "content": "An answer"},
+        {"role": "user", "content": "[bold]Second\nquestion[/bold] " + "more words " * 20},
+    ]
+    server.bulk_insert_items(
+        dataset_id,
+        [
+            {
+                "input": {"messages": chat},
+                "output": {"role": "assistant", "content": "Sure."},
+                "metadata": {"tags": ["qa", "vip"], "n": 5},
+            }
+        ],
+    )
+    async with datasets_app(server, size=(120, 30)) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        table = screen.table
+        row = table.get_row_at(0)
+        assert row[1].plain.startswith("user: [bold]Second question[/")
+        assert row[1].plain.endswith("…")
+        assert (row[2].plain, row[3].plain) == ("Sure.", "tags=qa,vip n=5")
+        narrow = [column.width for column in table.columns.values()]
+
+        fetches: list[int] = []
+        fetch = client.list_dataset_items
+
+        async def counting(*args: Any, **kwargs: Any) -> Any:
+            fetches.append(1)
+            return await fetch(*args, **kwargs)
+
+        client.list_dataset_items = counting  # type: ignore[method-assign]
+        await pilot.resize_terminal(200, 30)
+        await wait_for(pilot, lambda: len(table.columns) == 7)  # both dates shown in full
+        wide = [column.width for column in table.columns.values()]
+        assert wide[1] > narrow[1] and wide[2] > narrow[2] and wide[3] > narrow[3]
+        assert wide[1] > wide[2] > wide[3]  # input 40%, output 35%, metadata 25%
+        assert len(table.get_row_at(0)[1].plain) == wide[1]  # the cell re-cut to the new width
+        assert fetches == []  # a resize re-cuts the page in memory, no new request
+
+
 async def test_find_filters_the_loaded_page(server: RunningServer) -> None:
     dataset_id = seed(server, "find ds", 40)
     async with datasets_app(server) as (app, pilot, client):
