@@ -123,7 +123,8 @@ async def test_a_dropped_connection_is_not_retried_for_post(
     async with connect(fresh_server) as api:
         with pytest.raises(TransportError) as caught:
             await api.create_dataset("maybe created")
-    assert caught.value.kind == "RemoteProtocolError"
+    # An aborted connection reads as a protocol error or a reset, depending on timing.
+    assert caught.value.kind in {"RemoteProtocolError", "ReadError"}
     assert fresh_server.options.drop_next == 1 and sleeps == []
 
 
