@@ -68,7 +68,8 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         Binding("up", "step(-1)", "Previous colour", id="editor.previous", show=False),
         Binding("down", "step(1)", "Next colour", id="editor.next", show=False),
         Binding("ctrl+t", "chart_kind", "Bar/line", id="editor.chart_kind"),
-        Binding("ctrl+b", "background", "Dark/light", id="editor.background"),
+        # Not ctrl+b or ctrl+a: those are tmux's and screen's prefixes, and users come over SSH.
+        Binding("ctrl+l", "background", "Dark/light", id="editor.background"),
     ]
 
     def __init__(self, state: ThemeEditorState, *, title: str) -> None:

@@ -471,7 +471,7 @@ async def test_editor_chart_controls(server: RunningServer) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         screen = editor(app)
         chart = screen.query_one("#editor-chart", PaletteChart)
-        await pilot.press("ctrl+t", "ctrl+b")
+        await pilot.press("ctrl+t", "ctrl+l")
         assert (chart.kind, chart.dark) == ("line", False)
         screen.query_one("#colors", OptionList).focus()
         await pilot.press("plus")
