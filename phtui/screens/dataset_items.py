@@ -7,7 +7,6 @@ loads run in one exclusive worker group: a newer request cancels a stale one.
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import ClassVar
@@ -15,7 +14,6 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from phtui.api import PostHogClient
@@ -25,7 +23,7 @@ from phtui.core.drafts import DraftStore, default_draft_dir
 from phtui.core.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PageState
 from phtui.screens.dataset_common import client_of, mutation_allowed, report
 from phtui.screens.dataset_dialogs import PromptScreen
-from phtui.screens.datasets import page_number_check
+from phtui.screens.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
 from phtui.widgets.items_table import ItemsTable, plain_preview, short_id
 from phtui.widgets.pager import Pager
 
@@ -74,7 +72,7 @@ class PageCache:
         self._pages.clear()
 
 
-class DatasetItemsScreen(Screen[None]):
+class DatasetItemsScreen(PagedScreen):
     """The items of `dataset`. Esc goes back to the dataset list."""
 
     DEFAULT_CSS = """
@@ -85,15 +83,7 @@ class DatasetItemsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="datasets.back"),
-        Binding("right_square_bracket", "next_page", "Next", key_display="]",
-                id="datasets.next_page"),
-        Binding("left_square_bracket", "previous_page", "Prev", key_display="[",
-                id="datasets.previous_page"),
-        Binding("left_curly_bracket", "first_page", "First", key_display="{",
-                id="datasets.first_page", show=False),
-        Binding("right_curly_bracket", "last_page", "Last", key_display="}",
-                id="datasets.last_page", show=False),
-        Binding("g", "goto_page", "Go to page", id="datasets.goto_page", show=False),
+        *PAGING_BINDINGS,
         Binding("s", "page_size", "Page size", id="datasets.page_size", show=False),
         Binding("slash", "find", "Find", id="datasets.find"),
         Binding("number_sign", "goto_item", "Go to id", key_display="#",
@@ -108,13 +98,11 @@ class DatasetItemsScreen(Screen[None]):
     ]  # fmt: skip
 
     def __init__(self, dataset: Dataset, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
-        super().__init__()
+        super().__init__(PageState(count=0, limit=page_size))
         self.dataset = dataset
-        self._state = PageState(count=0, limit=page_size)
         self._cache = PageCache()
         self._deleted: list[DatasetItem] = []
         self._loaded = False
-        self._availability: tuple[bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -165,14 +153,6 @@ class DatasetItemsScreen(Screen[None]):
         return self.query_one(ItemsTable)
 
     @property
-    def pager(self) -> Pager:
-        return self.query_one(Pager)
-
-    @property
-    def state(self) -> PageState:
-        return self._state
-
-    @property
     def loaded(self) -> bool:
         """True once a page has been shown (and no load is pending)."""
         return self._loaded and not self.pager.loading_marker
@@ -201,22 +181,16 @@ class DatasetItemsScreen(Screen[None]):
 
     @work(exclusive=True, group="items-page", exit_on_error=False)
     async def _fetch_page(self, limit: int, offset: int, select: str | None) -> None:
-        try:
-            page = await client_of(self.app).list_dataset_items(
-                self.dataset.id, limit=limit, offset=offset
-            )
-        except asyncio.CancelledError:
-            raise  # replaced by a newer load, which owns the loading marker now
-        except BaseException:
-            self.pager.set_loading(False)
-            raise
-        self.pager.set_loading(False)
+        request = client_of(self.app).list_dataset_items(
+            self.dataset.id, limit=limit, offset=offset
+        )
+        page = await self._await_page(request)
         if limit != self._state.limit:
             return  # the page size changed while this was on its way
         self._cache.put(page)
-        if not page.results and offset > 0 and page.count:
-            # Rows were deleted elsewhere and this page no longer exists: go to the last one.
-            self.load_page(PageState(page.count, limit, offset).with_count(page.count).offset)
+        last_offset = offset_if_gone(page)
+        if last_offset is not None:  # items were deleted elsewhere: show the last page
+            self.load_page(last_offset)
             return
         self._show(page, select=select)
 
@@ -246,13 +220,11 @@ class DatasetItemsScreen(Screen[None]):
         if following != self._state and self._cache.get(following.limit, following.offset) is None:
             self._prefetch(following.limit, following.offset)
 
-    def _refresh_bindings_if_changed(self) -> None:
-        # Refreshing bindings rebuilds the footer's widgets: only do it when an action's
-        # availability changed, not on every page.
-        availability = (self.table.current_item is not None, bool(self._deleted))
-        if availability != self._availability:
-            self._availability = availability
-            self.refresh_bindings()
+    def _load_offset(self, offset: int) -> None:
+        self.load_page(offset)
+
+    def _availability(self) -> tuple[bool, ...]:
+        return (self.table.current_item is not None, bool(self._deleted))
 
     def _update_pager(self) -> None:
         note = ""
@@ -261,29 +233,6 @@ class DatasetItemsScreen(Screen[None]):
         self.pager.show(self._state, note=note)
 
     # -------------------------------------------------------------------------- paging
-
-    def action_next_page(self) -> None:
-        self._go(self._state.next())
-
-    def action_previous_page(self) -> None:
-        self._go(self._state.previous())
-
-    def action_first_page(self) -> None:
-        self._go(self._state.first())
-
-    def action_last_page(self) -> None:
-        self._go(self._state.last())
-
-    def action_goto_page(self) -> None:
-        count = self._state.page_count
-        prompt = PromptScreen(
-            f"Go to page (1-{count:,})", placeholder="page number", check=page_number_check(count)
-        )
-        self.app.push_screen(prompt, self._goto_answer)
-
-    def _goto_answer(self, page: str | None) -> None:
-        if page:
-            self._go(self._state.goto(int(page)))
 
     def action_page_size(self) -> None:
         sizes = list(PAGE_SIZES)
@@ -295,11 +244,6 @@ class DatasetItemsScreen(Screen[None]):
         self._state = self._state.with_limit(following)
         self.notify(f"{following} items per page.")
         self.load_page(self._state.offset)
-
-    def _go(self, state: PageState) -> None:
-        if state.offset != self._state.offset:
-            self._state = state
-            self.load_page(state.offset)
 
     def action_refresh(self) -> None:
         self._cache.clear()

@@ -6,8 +6,6 @@ confirmation, and `u` undoes the last one.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
@@ -17,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -25,7 +22,7 @@ from phtui.api.models import Dataset, Page
 from phtui.core.paging import PageState
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.dataset_common import client_of, mutation_allowed, report
-from phtui.screens.dataset_dialogs import PromptScreen
+from phtui.screens.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
 from phtui.widgets.items_table import (
     NARROW_DATE_WIDTH,
     WIDE_DATE_WIDTH,
@@ -46,17 +43,6 @@ SORTS = (
 )
 
 
-def page_number_check(page_count: int) -> Callable[[str], str | None]:
-    """A prompt check accepting 1..page_count."""
-
-    def check(text: str) -> str | None:
-        if not text.isdigit() or not 1 <= int(text) <= page_count:
-            return f"Enter a page number from 1 to {page_count:,}."
-        return None
-
-    return check
-
-
 @dataclass(frozen=True)
 class Columns:
     """Column widths of the dataset table for one table width."""
@@ -74,7 +60,7 @@ class Columns:
         return cls(wide=wide, name=name, description=description)
 
 
-class DatasetsScreen(Screen[None]):
+class DatasetsScreen(PagedScreen):
     """Pick a dataset. Every list is fetched from the server: search and sort are PostHog's."""
 
     DEFAULT_CSS = """
@@ -93,27 +79,17 @@ class DatasetsScreen(Screen[None]):
         Binding("u", "undo", "Undo delete", id="datasets.undo"),
         Binding("o", "sort", "Sort", id="datasets.sort"),
         Binding("r", "refresh", "Refresh", id="datasets.refresh"),
-        Binding("right_square_bracket", "next_page", "Next", key_display="]",
-                id="datasets.next_page"),
-        Binding("left_square_bracket", "previous_page", "Prev", key_display="[",
-                id="datasets.previous_page"),
-        Binding("left_curly_bracket", "first_page", "First", key_display="{",
-                id="datasets.first_page", show=False),
-        Binding("right_curly_bracket", "last_page", "Last", key_display="}",
-                id="datasets.last_page", show=False),
-        Binding("g", "goto_page", "Go to page", id="datasets.goto_page", show=False),
-    ]  # fmt: skip
+        *PAGING_BINDINGS,
+    ]
 
     def __init__(self) -> None:
-        super().__init__()
-        self._state = PageState(count=0, limit=PAGE_SIZE)
+        super().__init__(PageState(count=0, limit=PAGE_SIZE))
         self._sort = 0
         self._search = ""
         self._datasets: list[Dataset] = []
         self._deleted: list[Dataset] = []
         self._search_timer: Timer | None = None
         self._columns: Columns | None = None
-        self._availability: tuple[bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -138,10 +114,6 @@ class DatasetsScreen(Screen[None]):
     @property
     def table(self) -> DataTable[Text]:
         return self.query_one("#datasets-table", DataTable)
-
-    @property
-    def pager(self) -> Pager:
-        return self.query_one(Pager)
 
     @property
     def datasets(self) -> list[Dataset]:
@@ -171,23 +143,24 @@ class DatasetsScreen(Screen[None]):
     async def load(self, offset: int | None = None, select: str | None = None) -> None:
         """Fetch one page (the current one by default); a newer load cancels this one."""
         self.pager.set_loading(True)
-        try:
-            page = await client_of(self.app).list_datasets(
-                search=self._search or None,
-                order_by=self.order_by,
-                limit=PAGE_SIZE,
-                offset=self._state.offset if offset is None else offset,
-            )
-        except asyncio.CancelledError:
-            raise  # replaced by a newer load, which owns the loading marker now
-        except BaseException:
-            self.pager.set_loading(False)
-            raise
-        self.pager.set_loading(False)
-        if not page.results and page.offset > 0 and page.count:
-            self.load(PageState(page.count, PAGE_SIZE, page.offset).with_count(page.count).offset)
+        request = client_of(self.app).list_datasets(
+            search=self._search or None,
+            order_by=self.order_by,
+            limit=PAGE_SIZE,
+            offset=self._state.offset if offset is None else offset,
+        )
+        page = await self._await_page(request)
+        last_offset = offset_if_gone(page)
+        if last_offset is not None:  # datasets were deleted elsewhere: show the last page
+            self.load(last_offset)
             return
         self._show(page, select)
+
+    def _load_offset(self, offset: int) -> None:
+        self.load(offset)
+
+    def _availability(self) -> tuple[bool, ...]:
+        return (self.current is not None, bool(self._deleted))
 
     def _show(self, page: Page[Dataset], select: str | None) -> None:
         selected = select or (self.current.id if self.current else None)
@@ -201,10 +174,7 @@ class DatasetsScreen(Screen[None]):
         else:
             empty.update("No datasets yet. Press n to create one.")
         self.pager.show(self._state, note=f"search {self._search!r}" if self._search else "")
-        availability = (self.current is not None, bool(self._deleted))
-        if availability != self._availability:  # the footer is rebuilt on every refresh
-            self._availability = availability
-            self.refresh_bindings()
+        self._refresh_bindings_if_changed()
 
     def _fill_table(self, selected: str | None) -> None:
         table = self.table
@@ -281,36 +251,6 @@ class DatasetsScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.load()
-
-    # -------------------------------------------------------------------------- paging
-
-    def action_next_page(self) -> None:
-        self._go(self._state.next())
-
-    def action_previous_page(self) -> None:
-        self._go(self._state.previous())
-
-    def action_first_page(self) -> None:
-        self._go(self._state.first())
-
-    def action_last_page(self) -> None:
-        self._go(self._state.last())
-
-    def action_goto_page(self) -> None:
-        count = self._state.page_count
-        prompt = PromptScreen(
-            f"Go to page (1-{count:,})", placeholder="page number", check=page_number_check(count)
-        )
-        self.app.push_screen(prompt, self._goto_answer)
-
-    def _goto_answer(self, page: str | None) -> None:
-        if page:
-            self._go(self._state.goto(int(page)))
-
-    def _go(self, state: PageState) -> None:
-        if state != self._state:
-            self._state = state
-            self.load(state.offset)
 
     # ------------------------------------------------------------------------- actions
 
