@@ -19,6 +19,7 @@ from phtui.api.errors import PostHogError
 from phtui.api.models import Dataset
 from phtui.core.jsondoc import JsonDocError, canonical, parse_json, pretty
 from phtui.screens.dataset_common import client_of, is_read_only, mutation_allowed, report
+from phtui.widgets.items_table import plain_preview
 from phtui.widgets.json_editor import JsonEditor
 
 NAME_MAX = 400  # PostHog's column size
@@ -77,6 +78,7 @@ class DatasetFormScreen(ModalScreen[Dataset | None]):
     def __init__(self, dataset: Dataset | None) -> None:
         super().__init__()
         self.dataset = dataset
+        self._initial: tuple[str, str] = ("", "")  # name and description as first shown
 
     def compose(self) -> ComposeResult:
         dataset = self.dataset
@@ -97,7 +99,25 @@ class DatasetFormScreen(ModalScreen[Dataset | None]):
                 yield Button("Save (ctrl+s)", id="form-save", variant="primary")
 
     def on_mount(self) -> None:
+        self._initial = self._input_texts()
         self.query_one("#form-name", Input).focus()
+
+    def _input_texts(self) -> tuple[str, str]:
+        return (
+            self.query_one("#form-name", Input).value,
+            self.query_one("#form-description", Input).value,
+        )
+
+    # The app's quit guard (`phtui.app.HoldsEdits`) asks before quitting with these.
+    def has_unsaved_changes(self) -> bool:
+        if not self.is_mounted:
+            return False
+        return self._input_texts() != self._initial or self.query_one(JsonEditor).dirty
+
+    def unsaved_summary(self) -> str:
+        if self.dataset is None:
+            return "the new dataset"
+        return f"the dataset “{plain_preview(self.dataset.name, 40)}”"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return mutation_allowed(self.app, action)

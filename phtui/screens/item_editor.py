@@ -39,7 +39,7 @@ from phtui.screens.dataset_common import client_of, is_read_only, mutation_allow
 from phtui.screens.dataset_dialogs import Choice, ChoiceScreen
 from phtui.screens.dataset_items import ITEM_DRAFT_KIND, EditorOutcome
 from phtui.screens.item_conflict import ConflictScreen
-from phtui.widgets.items_table import format_time, short_id
+from phtui.widgets.items_table import format_time, plain_preview, short_id
 from phtui.widgets.json_editor import JsonEditor, human_size
 
 JSON_FIELDS = ("input", "output", "metadata")
@@ -208,6 +208,19 @@ class ItemEditorScreen(Screen[EditorOutcome]):
     def dirty(self) -> bool:
         refs = any(self.ref_input(name).value != self._texts[name] for name in REF_FIELDS)
         return refs or any(self.editor(name).dirty for name in JSON_FIELDS)
+
+    # The app's quit guard (`phtui.app.HoldsEdits`) asks before quitting with these.
+    def has_unsaved_changes(self) -> bool:
+        return bool(self._editors) and self.dirty  # nothing composed yet: nothing typed
+
+    def unsaved_summary(self) -> str:
+        # Quitting still writes the last draft (on_unmount): the question says so.
+        dataset = plain_preview(self.dataset.name, 40)
+        if self.item is None:
+            what = f"the new item in “{dataset}”"
+        else:
+            what = f"the item “{short_id(self.item.id)}” in “{dataset}”"
+        return f"{what} (its draft is kept)"
 
     def edited_values(self) -> dict[str, Any]:
         """The fields as they would be sent; `EditorProblem` names the first invalid one."""

@@ -704,17 +704,41 @@ async def test_drafts_are_written_while_typing_and_private(
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-async def test_quitting_at_once_still_keeps_the_draft(
+async def test_quitting_asks_first_and_still_keeps_the_draft(
     server: RunningServer, draft_dir: Path
 ) -> None:
     dataset_id = seed(server, "quit ds", 1)
     async with datasets_app(server) as (app, pilot, client):
-        editor = await open_editor(app, pilot, client, await first_item(client, dataset_id))
+        item = await first_item(client, dataset_id)
+        editor = await open_editor(app, pilot, client, item)
+        assert app.unsaved_edits() == []
         editor.editor("input").focus_editor()
         await pilot.press("z")
-        await app.action_quit()  # well before the one-second draft timer
+        assert editor.has_unsaved_changes()
+        expected = f"the item “{item.id[-8:]}” in “quit ds” (its draft is kept)"
+        assert app.unsaved_edits() == [expected]
+        await pilot.press("ctrl+q")  # well before the one-second draft timer
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.return_code == 0
     [draft] = DraftStore(draft_dir).all()
     assert draft.fields["input"].startswith("z{")
+
+
+async def test_dataset_form_with_edits_holds_the_quit(server: RunningServer) -> None:
+    async with datasets_app(server) as (app, pilot, _):
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
+        form = app.screen
+        assert isinstance(form, DatasetFormScreen)
+        assert not form.has_unsaved_changes()
+        await pilot.press("a")
+        assert app.unsaved_edits() == ["the new dataset"]
+        await pilot.press("backspace")
+        assert not form.has_unsaved_changes()
+        form.query_one(JsonEditor).load('{"k": 1}', original=False)
+        assert app.unsaved_edits() == ["the new dataset"]
 
 
 async def test_a_draft_put_off_for_later_survives_an_untouched_visit(
