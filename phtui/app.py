@@ -124,9 +124,12 @@ class PhTuiApp(App[None]):
         demo_server: RunningServer | None = None,
         host_label: str | None = None,
     ) -> None:
-        super().__init__()
         if mode not in MODE_NAMES:
             raise ValueError(f"mode must be one of {MODE_NAMES}, not {mode!r}")
+        # Textual opens DEFAULT_MODE's screen as the app composes: starting there directly
+        # spares a blank default screen and the `switch_mode` after it (two restyles, a paint).
+        self.DEFAULT_MODE = mode  # type: ignore[misc]
+        super().__init__()
         # Every worker failure, whichever widget ran it, reaches on_worker_state_changed.
         self._workers = ReportingWorkerManager(self)
         self.animation_level = "none"
@@ -134,31 +137,33 @@ class PhTuiApp(App[None]):
         self.read_only = read_only
         self.demo_server = demo_server
         self._settings = settings
-        self._start_mode = mode
         self._host_label = host_label
         self._owns_client = False
         self._asking_to_quit = False
         self.profile: ResolvedProfile | None = None
+        self._initial: ResolvedProfile | None = None  # the settings' connection, at load
 
     # ----------------------------------------------------------------- startup and shutdown
 
-    def on_mount(self) -> None:
+    def on_load(self) -> None:
+        # Before the first screen composes, so it finds the keymap and the client in place.
         settings = self._settings if self._settings is not None else self._load_settings()
         self._settings = settings
         self.set_keymap(settings.keymap)
         for warning in settings.warnings:
             self.notify(warning, title="Config", severity="warning", timeout=10, markup=False)
-        resolved = self._resolve()
+        resolved = self._initial = self._resolve()
         self.read_only = self.read_only or resolved.read_only
         if self.client is not None:
             self.client.on_response = self._posthog_answered
             self.profile = resolved
             self._show_connection()
-            self.switch_mode(self._start_mode)
-        elif resolved.complete and self._connect(resolved):
-            self.switch_mode(self._start_mode)
-        else:
-            self.open_connect(reason=None, initial=resolved)
+        elif resolved.complete:
+            self._connect(resolved)
+
+    def on_mount(self) -> None:
+        if self.client is None:  # the mode's screen waits below until a connection is made
+            self.open_connect(reason=None, initial=self._initial)
 
     def _load_settings(self) -> Settings:
         from phtui.config import ConfigError, load_settings
@@ -306,10 +311,7 @@ class PhTuiApp(App[None]):
                 self.open_connect(reason=f"Cannot connect to {resolved.host}.")
             return
         self.offline = False
-        if self.current_mode in MODE_NAMES:
-            self._refresh_screen()
-        else:
-            self.switch_mode(self._start_mode)
+        self._refresh_screen()  # the mode's screen has been there (without data) all along
 
     def _refresh_screen(self) -> None:
         """After reconnecting, let the visible screen reload if it knows how (`action_refresh`)."""
