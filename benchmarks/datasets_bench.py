@@ -337,8 +337,8 @@ async def transfer_figures(c: dict[str, Any], folder: Path) -> None:
 
         source = folder / "ours.jsonl"
         ours_import, raw_import_rates = [], []
-        # One run each: the server creates ~150 items/s (one sqlite commit per POST), so one
-        # run of 10,000 already takes over a minute.
+        # One run each: the server creates only ~300-650 items/s (one sqlite commit per POST),
+        # so a run of 10,000 takes 15-35 s and more rounds would push the bench past 3 minutes.
         for round_ in range(1):
             for which in (1, 0):
                 target = await client.create_dataset(f"bench import {round_}-{which}")
