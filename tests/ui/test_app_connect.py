@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from phtui.app import PhTuiApp
 from phtui.config import Profile, Settings, load_settings
 from phtui.screens.connect import ConnectScreen
 from phtui.server.runner import RunningServer
+from tests.ui.support import press, wait_until
 
 SIZE = (120, 40)
 
@@ -41,26 +41,6 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config = tmp_path / "config.toml"
     monkeypatch.setenv("PHTUI_CONFIG", str(config))
     return config
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            await pilot.pause()  # let the frame that follows settle (Header watchers)
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
-
-
-async def press(pilot: Pilot[Any], selector: str) -> None:
-    """Press a button (or radio button) of the top screen, as Enter or a click would."""
-    widget = pilot.app.screen.query_one(selector)
-    assert isinstance(widget, Button | RadioButton)
-    if isinstance(widget, Button):
-        widget.press()
-    else:
-        widget.value = True
-    await pilot.pause()
 
 
 def text_of(screen: ConnectScreen, selector: str) -> str:

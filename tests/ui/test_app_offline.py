@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from typing import Any
-
-from textual.pilot import Pilot
-
 from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import Profile, Settings
 from phtui.screens.themes import ThemesScreen
 from phtui.server.runner import RunningServer
+from tests.ui.support import wait_until
 
 SIZE = (100, 30)
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
 
 
 def titles(app: PhTuiApp) -> list[str]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -19,17 +18,9 @@ from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.theme_editor import ThemeEditorScreen
 from phtui.screens.themes import ThemesScreen
 from phtui.server.runner import RunningServer
+from tests.ui.support import wait_until
 
 SIZE = (100, 30)
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
 
 
 @asynccontextmanager

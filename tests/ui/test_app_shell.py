@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, OptionList, RadioButton
+from textual.widgets import Footer, Header, Input, OptionList
 
 from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
@@ -25,6 +25,7 @@ from phtui.screens.connect import ConnectScreen
 from phtui.screens.error import ErrorScreen
 from phtui.screens.help import HelpScreen, effective_keys
 from phtui.server.runner import RunningServer, start_server
+from tests.ui.support import press, wait_until
 
 SMALL = (80, 24)
 LARGE = (120, 40)
@@ -131,26 +132,6 @@ def shell(server: RunningServer, **options: Any) -> ShellApp:
     profile = options.pop("profile", None)
     options.setdefault("host_label", "local server")
     return ShellApp(settings=settings_for(server, keymap=keymap, profile=profile), **options)
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
-
-
-async def press(pilot: Pilot[Any], selector: str) -> None:
-    """Press a button (or radio button) of the top screen, as Enter or a click would."""
-    widget = pilot.app.screen.query_one(selector)
-    assert isinstance(widget, Button | RadioButton)
-    if isinstance(widget, Button):
-        widget.press()
-    else:
-        widget.value = True
-    await pilot.pause()
 
 
 def list_screen(app: PhTuiApp) -> ListScreen:

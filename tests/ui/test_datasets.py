@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import stat
 import sys
@@ -33,6 +32,7 @@ from phtui.screens.item_editor import ItemEditorScreen
 from phtui.screens.transfer import ExportScreen, ImportScreen
 from phtui.server.runner import RunningServer
 from phtui.widgets.json_editor import JsonEditor
+from tests.ui.support import wait_until
 
 # ------------------------------------------------------------------------------ helpers
 
@@ -41,16 +41,6 @@ from phtui.widgets.json_editor import JsonEditor
 def draft_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PHTUI_DATA_DIR", str(tmp_path / "data"))
     return default_draft_dir()
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 8.0) -> None:
-    """Let the app run until `condition` holds (workers talk to a real server)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await pilot.pause(0.02)
 
 
 @asynccontextmanager
@@ -68,8 +58,8 @@ async def datasets_app(
             client=client, mode="datasets", read_only=read_only, settings=Settings(), host_label="t"
         )
         async with app.run_test(size=size) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, DatasetsScreen))
-            await wait_for(pilot, lambda: not picker(app).pager.loading_marker)
+            await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+            await wait_until(pilot, lambda: not picker(app).pager.loading_marker)
             yield app, pilot, client
 
 
@@ -95,9 +85,9 @@ async def open_items(
 ) -> DatasetItemsScreen:
     dataset = await client.get_dataset(dataset_id)
     app.push_screen(DatasetItemsScreen(dataset))
-    await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+    await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
     screen = items_screen(app)
-    await wait_for(pilot, lambda: screen.is_mounted and screen.loaded)
+    await wait_until(pilot, lambda: screen.is_mounted and screen.loaded)
     return screen
 
 
@@ -107,7 +97,7 @@ async def open_editor(
     dataset = await client.get_dataset(item.dataset)
     editor = ItemEditorScreen(dataset, item)
     app.push_screen(editor)
-    await wait_for(pilot, lambda: editor.is_mounted)
+    await wait_until(pilot, lambda: editor.is_mounted)
     await pilot.pause()
     return editor
 
@@ -153,10 +143,10 @@ async def test_search_is_sent_to_the_server_after_a_pause(server: RunningServer)
         await pilot.press("slash")
         await pilot.press(*"srch-al")
         assert screen.query_one("#datasets-search", Input).value == "srch-al"
-        await wait_for(pilot, lambda: [d.name for d in screen.datasets] == ["srch-alpha unique"])
+        await wait_until(pilot, lambda: [d.name for d in screen.datasets] == ["srch-alpha unique"])
         assert "1-1 of 1 datasets" in pager_text(screen)
         await pilot.press("escape")  # clears the search
-        await wait_for(pilot, lambda: len(screen.datasets) > 1)
+        await wait_until(pilot, lambda: len(screen.datasets) > 1)
 
 
 async def test_sort_cycles_through_created_and_updated(demo_server: RunningServer) -> None:
@@ -164,12 +154,12 @@ async def test_sort_cycles_through_created_and_updated(demo_server: RunningServe
         screen = picker(app)
         newest = [d.id for d in screen.datasets]
         await pilot.press("o")
-        await wait_for(pilot, lambda: [d.id for d in screen.datasets] == newest[::-1])
+        await wait_until(pilot, lambda: [d.id for d in screen.datasets] == newest[::-1])
         assert screen.order_by == "created_at"
         await pilot.press("o")
         assert screen.order_by == "-updated_at"
         expected = await client.list_datasets(order_by="-updated_at")
-        await wait_for(pilot, lambda: screen.datasets == expected.results)
+        await wait_until(pilot, lambda: screen.datasets == expected.results)
 
 
 async def test_picker_pages_of_thirty(fresh_server: RunningServer) -> None:
@@ -179,27 +169,27 @@ async def test_picker_pages_of_thirty(fresh_server: RunningServer) -> None:
         screen = picker(app)
         assert pager_text(screen).startswith("1-30 of 35 datasets")
         await pilot.press("right_square_bracket")
-        await wait_for(pilot, lambda: pager_text(screen).startswith("31-35 of 35"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("31-35 of 35"))
         assert len(screen.datasets) == 5
         await pilot.press("left_square_bracket")
-        await wait_for(pilot, lambda: pager_text(screen).startswith("1-30 of 35"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("1-30 of 35"))
         await pilot.press("g")
         await pilot.press("2", "enter")
-        await wait_for(pilot, lambda: pager_text(screen).startswith("31-35"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("31-35"))
 
 
 async def test_create_a_dataset(server: RunningServer) -> None:
     async with datasets_app(server) as (app, pilot, client):
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
         await pilot.press(*"created in tui")
         await pilot.press("tab", *"about it")
         app.screen.query_one(JsonEditor).load('{"owner": "qa"}', original=False)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
         [created] = await client.find_datasets_by_name("created in tui")
         assert (created.description, created.metadata) == ("about it", {"owner": "qa"})
-        await wait_for(pilot, lambda: any(d.id == created.id for d in picker(app).datasets))
+        await wait_until(pilot, lambda: any(d.id == created.id for d in picker(app).datasets))
 
 
 async def test_create_refuses_a_missing_name_and_non_object_metadata(
@@ -207,7 +197,7 @@ async def test_create_refuses_a_missing_name_and_non_object_metadata(
 ) -> None:
     async with datasets_app(server) as (app, pilot, client):
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
         form = app.screen
         await pilot.press("ctrl+s")
         assert "needs a name" in str(form.query_one("#form-error", Static).render())
@@ -234,13 +224,13 @@ async def test_edit_a_dataset_sends_only_changed_fields(
 
         monkeypatch.setattr(client, "update_dataset", spy)
         screen = picker(app)
-        await wait_for(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
+        await wait_until(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
         screen.table.move_cursor(row=screen.table.get_row_index(dataset_id))
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
         app.screen.query_one("#form-description", Input).value = "new words"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
         assert sent == [{"description": "new words"}]
         assert (await client.get_dataset(dataset_id)).description == "new words"
 
@@ -249,21 +239,21 @@ async def test_delete_asks_first_and_undo_restores(server: RunningServer) -> Non
     dataset_id = server.create_dataset("delete me ds")
     async with datasets_app(server) as (app, pilot, client):
         screen = picker(app)
-        await wait_for(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
+        await wait_until(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
         screen.table.move_cursor(row=screen.table.get_row_index(dataset_id))
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")  # no: nothing happens
         await pilot.pause()
         assert (await client.get_dataset(dataset_id)).id == dataset_id
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await wait_for(pilot, lambda: all(d.id != dataset_id for d in screen.datasets))
+        await wait_until(pilot, lambda: all(d.id != dataset_id for d in screen.datasets))
         with pytest.raises(NotFoundError):
             await client.get_dataset(dataset_id)
         await pilot.press("u")
-        await wait_for(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
+        await wait_until(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
         assert (await client.get_dataset(dataset_id)).deleted is False
 
 
@@ -282,7 +272,7 @@ async def test_read_only_disables_every_change(server: RunningServer) -> None:
         assert items.check_action("delete", ()) is None
         assert len((await client.list_dataset_items(dataset_id)).results) == 3
         await pilot.press("e")  # opening to read is allowed
-        await wait_for(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
         editor = editor_screen(app)
         assert editor.check_action("save", ()) is None
         assert editor.editor("input").text_area.read_only
@@ -292,10 +282,10 @@ async def test_read_only_disables_every_change(server: RunningServer) -> None:
 async def test_enter_opens_a_dataset_and_escape_returns(demo_server: RunningServer) -> None:
     async with datasets_app(demo_server) as (app, pilot, _):
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
         assert items_screen(app).dataset.id == picker(app).datasets[0].id
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
 
 
 # -------------------------------------------------------------------------------- items
@@ -310,20 +300,20 @@ async def test_items_table_pages_through_the_dataset(server: RunningServer) -> N
         expected = [i.id for i in (await client.list_dataset_items(dataset_id, limit=100)).results]
         assert table.shown_ids == expected  # row keys are item ids, in server order
         await pilot.press("right_square_bracket")
-        await wait_for(pilot, lambda: pager_text(screen).startswith("101-200 of 260"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("101-200 of 260"))
         await pilot.press("right_curly_bracket")
-        await wait_for(pilot, lambda: pager_text(screen).startswith("201-260 of 260"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("201-260 of 260"))
         assert table.row_count == 60
         await pilot.press("left_square_bracket")
-        await wait_for(pilot, lambda: pager_text(screen).startswith("101-200"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("101-200"))
         await pilot.press("left_curly_bracket")
-        await wait_for(pilot, lambda: pager_text(screen).startswith("1-100"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("1-100"))
         await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
         await pilot.press("9", "enter")  # out of range: refused, prompt stays
         assert isinstance(app.screen, PromptScreen)
         await pilot.press("backspace", "3", "enter")
-        await wait_for(pilot, lambda: pager_text(screen).startswith("201-260"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("201-260"))
 
 
 async def test_page_size_cycles_through_the_allowed_sizes(server: RunningServer) -> None:
@@ -331,9 +321,9 @@ async def test_page_size_cycles_through_the_allowed_sizes(server: RunningServer)
     async with datasets_app(server) as (app, pilot, client):
         screen = await open_items(app, pilot, client, dataset_id)
         await pilot.press("s")  # 100 -> 250
-        await wait_for(pilot, lambda: pager_text(screen).startswith("1-120 of 120"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("1-120 of 120"))
         await pilot.press("s")  # 250 -> 25
-        await wait_for(pilot, lambda: pager_text(screen).startswith("1-25 of 120"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("1-25 of 120"))
         assert screen.table.row_count == 25
         assert "Page 1 of 5 · 25 per page" in pager_text(screen)
 
@@ -342,7 +332,7 @@ async def test_next_page_is_prefetched(server: RunningServer) -> None:
     dataset_id = seed(server, "prefetch ds", 150)
     async with datasets_app(server) as (app, pilot, client):
         screen = await open_items(app, pilot, client, dataset_id)
-        await wait_for(pilot, lambda: screen._cache.get(100, 100) is not None)
+        await wait_until(pilot, lambda: screen._cache.get(100, 100) is not None)
         server.options.latency_ms = 1500  # any network wait would now show
         try:
             await pilot.press("right_square_bracket")
@@ -357,14 +347,14 @@ async def test_a_stale_page_load_is_cancelled_by_the_next(server: RunningServer)
     dataset_id = seed(server, "stale ds", 500)
     async with datasets_app(server) as (app, pilot, client):
         screen = await open_items(app, pilot, client, dataset_id)
-        await wait_for(pilot, lambda: screen._cache.get(100, 100) is not None)
+        await wait_until(pilot, lambda: screen._cache.get(100, 100) is not None)
         server.options.latency_ms = 300
         try:
             await pilot.press("right_square_bracket")  # page 2, from the cache
             await pilot.press("right_square_bracket")  # page 3: a request...
             await pilot.press("right_square_bracket")  # ...replaced by page 4's
             assert "loading" in pager_text(screen)
-            await wait_for(pilot, lambda: pager_text(screen).startswith("301-400"), timeout=5)
+            await wait_until(pilot, lambda: pager_text(screen).startswith("301-400"), timeout=5)
             await pilot.pause(0.5)
             assert pager_text(screen).startswith("301-400")  # page 3 never landed after it
         finally:
@@ -379,9 +369,9 @@ async def test_going_back_to_a_cached_page_cancels_the_load_in_flight(
     dataset_id = seed(server, "back ds", 400)
     async with datasets_app(server) as (app, pilot, client):
         screen = await open_items(app, pilot, client, dataset_id)
-        await wait_for(pilot, lambda: screen._cache.get(100, 100) is not None)
+        await wait_until(pilot, lambda: screen._cache.get(100, 100) is not None)
         await pilot.press("right_square_bracket")  # page 2 from the cache
-        await wait_for(pilot, lambda: screen._cache.get(100, 200) is not None)
+        await wait_until(pilot, lambda: screen._cache.get(100, 200) is not None)
         first = await client.list_dataset_items(dataset_id, limit=100, offset=0)
         server.options.latency_ms = 400
         try:
@@ -443,7 +433,7 @@ async def test_previews_summarize_chats_and_widen_on_resize(server: RunningServe
 
         client.list_dataset_items = counting  # type: ignore[method-assign]
         await pilot.resize_terminal(200, 30)
-        await wait_for(pilot, lambda: len(table.columns) == 7)  # both dates shown in full
+        await wait_until(pilot, lambda: len(table.columns) == 7)  # both dates shown in full
         wide = [column.width for column in table.columns.values()]
         assert wide[1] > narrow[1] and wide[2] > narrow[2] and wide[3] > narrow[3]
         assert wide[1] > wide[2] > wide[3]  # input 40%, output 35%, metadata 25%
@@ -472,10 +462,10 @@ async def test_go_to_an_item_by_id_opens_it_from_another_page(server: RunningSer
         await open_items(app, pilot, client, dataset_id)
         last = (await client.list_dataset_items(dataset_id, limit=1, offset=129)).results[0]
         await pilot.press("number_sign")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
         app.screen.query_one(Input).value = last.id
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
         assert editor_screen(app).item == last
 
 
@@ -485,9 +475,9 @@ async def test_go_to_an_item_on_this_page_by_the_end_of_its_id(server: RunningSe
         screen = await open_items(app, pilot, client, dataset_id)
         target = screen.table.items[12]
         await pilot.press("number_sign")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
         await pilot.press(*target.id[-8:], "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
         assert screen.table.current_item == target
 
 
@@ -498,12 +488,12 @@ async def test_delete_an_item_and_undo(server: RunningServer) -> None:
         target = screen.table.current_item
         assert target is not None
         await pilot.press("d")
-        await wait_for(pilot, lambda: target.id not in screen.table.shown_ids)
+        await wait_until(pilot, lambda: target.id not in screen.table.shown_ids)
         assert pager_text(screen).startswith("1-4 of 4")
         with pytest.raises(NotFoundError):
             await client.get_dataset_item(target.id)
         await pilot.press("u")
-        await wait_for(pilot, lambda: target.id in screen.table.shown_ids)
+        await wait_until(pilot, lambda: target.id in screen.table.shown_ids)
         assert (await client.get_dataset_item(target.id)).id == target.id
 
 
@@ -513,7 +503,7 @@ async def test_refresh_shows_items_added_elsewhere(server: RunningServer) -> Non
         screen = await open_items(app, pilot, client, dataset_id)
         await client.create_dataset_item(dataset_id, input={"new": True})
         await pilot.press("r")
-        await wait_for(pilot, lambda: pager_text(screen).startswith("1-4 of 4"))
+        await wait_until(pilot, lambda: pager_text(screen).startswith("1-4 of 4"))
 
 
 async def test_empty_dataset_says_how_to_add_items(server: RunningServer) -> None:
@@ -544,19 +534,19 @@ async def test_save_sends_a_patch_of_the_changed_fields_only(
         item = screen.table.current_item
         assert item is not None
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
         editor = editor_screen(app)
         set_json(editor, "output", '{"a": "changed"}')
         editor.ref_input("ref_trace_id").value = "trace-from-tui"
         await pilot.pause()
         assert editor.editor("output").dirty and not editor.editor("input").dirty
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: bool(sent) and not editor.dirty)
+        await wait_until(pilot, lambda: bool(sent) and not editor.dirty)
         assert sent == [{"output": {"a": "changed"}, "ref_trace_id": "trace-from-tui"}]
         saved = await client.get_dataset_item(item.id)
         assert (saved.input, saved.output) == (item.input, {"a": "changed"})
         await pilot.press("escape")  # clean: leaves without asking
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
         assert screen.table.current_item == saved
 
 
@@ -591,14 +581,16 @@ async def test_leaving_with_unsaved_changes_asks(server: RunningServer, draft_di
         editor = await open_editor(app, pilot, client, item)
         set_json(editor, "input", '"unsaved"')
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("escape")  # keep editing
-        await wait_for(pilot, lambda: app.screen is editor)
+        await wait_until(pilot, lambda: app.screen is editor)
         assert editor.editor("input").text == '"unsaved"'
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("d")  # discard
-        await wait_for(pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen)))
+        await wait_until(
+            pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen))
+        )
         assert DraftStore(draft_dir).all() == []
         assert (await client.get_dataset_item(item.id)).input == item.input
 
@@ -611,12 +603,12 @@ async def test_conflict_overwrite_sends_mine(server: RunningServer) -> None:
         await client.update_dataset_item(item.id, output="theirs")  # someone else saves
         set_json(editor, "output", '"mine"')
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
         conflict = app.screen
         assert '"theirs"' in conflict.query_one("#conflict-server").text  # type: ignore[attr-defined]
         assert '"mine"' in conflict.query_one("#conflict-mine").text  # type: ignore[attr-defined]
         await pilot.press("o")
-        await wait_for(pilot, lambda: app.screen is editor and not editor.dirty)
+        await wait_until(pilot, lambda: app.screen is editor and not editor.dirty)
         assert (await client.get_dataset_item(item.id)).output == "mine"
 
 
@@ -630,15 +622,15 @@ async def test_conflict_reload_takes_theirs_and_keep_editing_sends_nothing(
         await client.update_dataset_item(item.id, output="theirs")
         set_json(editor, "output", '"mine"')
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
         await pilot.press("escape")  # keep editing
-        await wait_for(pilot, lambda: app.screen is editor)
+        await wait_until(pilot, lambda: app.screen is editor)
         assert editor.editor("output").text == '"mine"'
         assert (await client.get_dataset_item(item.id)).output == "theirs"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
         await pilot.press("r")
-        await wait_for(
+        await wait_until(
             pilot, lambda: app.screen is editor and editor.editor("output").text == '"theirs"'
         )
         assert not editor.dirty
@@ -662,7 +654,7 @@ async def test_a_500_during_save_keeps_text_and_draft_and_the_draft_comes_back(
         set_json(editor, "input", '{"kept": "through a 500"}')
         await pilot.press("ctrl+s")
         status = editor.query_one("#editor-status", Static)
-        await wait_for(pilot, lambda: "Not saved" in str(status.render()))
+        await wait_until(pilot, lambda: "Not saved" in str(status.render()))
         assert editor.editor("input").text == '{"kept": "through a 500"}'
         assert any("500" in n.message for n in app._notifications)
         [draft] = DraftStore(draft_dir).all()
@@ -672,16 +664,18 @@ async def test_a_500_during_save_keeps_text_and_draft_and_the_draft_comes_back(
 
         # Leave keeping the draft, open the item again: the draft is offered back.
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("k")
-        await wait_for(pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen)))
+        await wait_until(
+            pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen))
+        )
         editor = await open_editor(app, pilot, client, item)
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.screen is editor)
+        await wait_until(pilot, lambda: app.screen is editor)
         assert editor.editor("input").text == '{"kept": "through a 500"}'
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not editor.dirty)
+        await wait_until(pilot, lambda: not editor.dirty)
         assert (await client.get_dataset_item(item.id)).input == {"kept": "through a 500"}
         assert DraftStore(draft_dir).all() == []
 
@@ -695,7 +689,7 @@ async def test_drafts_are_written_while_typing_and_private(
         editor = await open_editor(app, pilot, client, item)
         editor.editor("input").focus_editor()
         await pilot.press("x", "space")
-        await wait_for(pilot, lambda: bool(DraftStore(draft_dir).all()), timeout=4)
+        await wait_until(pilot, lambda: bool(DraftStore(draft_dir).all()), timeout=4)
         [draft] = DraftStore(draft_dir).all()
         assert draft.key == DraftKey(client.host, client.project_id, "dataset_item", item.id)
         assert draft.fields["input"] == editor.editor("input").text
@@ -718,7 +712,7 @@ async def test_quitting_asks_first_and_still_keeps_the_draft(
         expected = f"the item “{item.id[-8:]}” in “quit ds” (its draft is kept)"
         assert app.unsaved_edits() == [expected]
         await pilot.press("ctrl+q")  # well before the one-second draft timer
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await pilot.pause()
         assert app.return_code == 0
@@ -729,7 +723,7 @@ async def test_quitting_asks_first_and_still_keeps_the_draft(
 async def test_dataset_form_with_edits_holds_the_quit(server: RunningServer) -> None:
     async with datasets_app(server) as (app, pilot, _):
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
         form = app.screen
         assert isinstance(form, DatasetFormScreen)
         assert not form.has_unsaved_changes()
@@ -754,10 +748,12 @@ async def test_a_draft_put_off_for_later_survives_an_untouched_visit(
         app.pop_screen()
         await pilot.pause()
         await open_editor(app, pilot, client, item)
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("escape")  # not now
         await pilot.press("escape")  # leave the untouched editor
-        await wait_for(pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen)))
+        await wait_until(
+            pilot, lambda: not isinstance(app.screen, (ChoiceScreen, ItemEditorScreen))
+        )
     [draft] = DraftStore(draft_dir).all()
     assert draft.fields["output"] == '"draft text"'
 
@@ -784,18 +780,18 @@ async def test_new_item_with_save_and_add_another(server: RunningServer) -> None
     async with datasets_app(server) as (app, pilot, client):
         screen = await open_items(app, pilot, client, dataset_id)
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
         editor = editor_screen(app)
         assert editor.editor("input").text == "{}"
         set_json(editor, "input", '{"q": "first"}')
         editor.ref_input("ref_timestamp").value = "2025-04-01T12:00:00Z"
         await pilot.press("ctrl+n")
-        await wait_for(pilot, lambda: editor.editor("input").text == "{}")
+        await wait_until(pilot, lambda: editor.editor("input").text == "{}")
         assert editor.ref_input("ref_timestamp").value == ""
         set_json(editor, "input", '{"q": "second"}')
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
-        await wait_for(pilot, lambda: screen.table.row_count == 2)
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+        await wait_until(pilot, lambda: screen.table.row_count == 2)
         items = (await client.list_dataset_items(dataset_id)).results
         assert [i.input for i in items] == [{"q": "second"}, {"q": "first"}]
         assert items[1].ref_timestamp is not None
@@ -872,7 +868,7 @@ async def test_large_values_switch_highlighting_off(server: RunningServer) -> No
         assert "highlighting off" in str(large.query_one(Static).render())
         large.focus_editor()
         await pilot.press("x")
-        await wait_for(pilot, lambda: large.dirty)
+        await wait_until(pilot, lambda: large.dirty)
 
 
 class EditorApp(App[None]):
@@ -903,7 +899,7 @@ async def test_large_text_area_keeps_its_size_right_while_typing() -> None:
         assert area.wrapped_document.height == area.document.line_count == 30_005
         assert area.virtual_size.width >= 40 + area.gutter_width
         assert area.virtual_size.height == 30_005
-        await wait_for(pilot, lambda: editor.error is not None)  # "x…" is not JSON: flagged
+        await wait_until(pilot, lambda: editor.error is not None)  # "x…" is not JSON: flagged
 
 
 # ----------------------------------------------------------------------------- transfer
@@ -914,12 +910,12 @@ async def test_export_modal_writes_every_item(server: RunningServer, tmp_path: P
     async with datasets_app(server) as (app, pilot, client):
         await open_items(app, pilot, client, dataset_id)
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
         target = tmp_path / "exported.jsonl"
         app.screen.query_one("#export-path", Input).value = str(target)
         await pilot.press("enter")
         status = app.screen.query_one(".transfer-status", Static)
-        await wait_for(pilot, lambda: "Exported 230 items" in str(status.render()))
+        await wait_until(pilot, lambda: "Exported 230 items" in str(status.render()))
         assert len(target.read_text().splitlines()) == 230
 
 
@@ -928,7 +924,7 @@ async def test_export_modal_cancel_leaves_no_file(server: RunningServer, tmp_pat
     async with datasets_app(server) as (app, pilot, client):
         await open_items(app, pilot, client, dataset_id)
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
         modal = app.screen
         target = tmp_path / "never.jsonl"
         modal.query_one("#export-path", Input).value = str(target)
@@ -938,12 +934,12 @@ async def test_export_modal_cancel_leaves_no_file(server: RunningServer, tmp_pat
             await pilot.pause(0.1)
             await pilot.press("escape")
             status = modal.query_one(".transfer-status", Static)
-            await wait_for(pilot, lambda: "cancelled" in str(status.render()))
+            await wait_until(pilot, lambda: "cancelled" in str(status.render()))
         finally:
             server.options.latency_ms = 0
         assert not target.exists() and not target.with_name("never.jsonl.part").exists()
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
 
 
 async def test_import_modal_reports_failed_lines_and_refreshes(
@@ -955,13 +951,13 @@ async def test_import_modal_reports_failed_lines_and_refreshes(
     async with datasets_app(server) as (app, pilot, client):
         screen = await open_items(app, pilot, client, dataset_id)
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen))
         modal = app.screen
         modal.query_one("#import-path", Input).value = str(source)
         await pilot.press("enter")
         status = modal.query_one(".transfer-status", Static)
-        await wait_for(pilot, lambda: "2 imported, 1 failed" in str(status.render()))
+        await wait_until(pilot, lambda: "2 imported, 1 failed" in str(status.render()))
         failures = str(modal.query_one("#failure-lines", Static).render())
         assert "line 3: unknown field(s): 'inptu'" in failures
         await pilot.press("escape")
-        await wait_for(pilot, lambda: screen.table.row_count == 2)
+        await wait_until(pilot, lambda: screen.table.row_count == 2)

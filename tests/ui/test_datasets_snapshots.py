@@ -8,14 +8,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
 
-from phtui.app import PhTuiApp
-from phtui.config import Profile, Settings
 from phtui.screens.dataset_items import DatasetItemsScreen
 from phtui.screens.datasets import DatasetsScreen
 from phtui.screens.item_editor import ItemEditorScreen
 from phtui.server.runner import RunningServer
+from tests.ui.support import demo_app, settle
 
 SIZES = [(120, 40), (80, 24)]
 SnapCompare = Callable[..., bool]
@@ -24,25 +22,6 @@ SnapCompare = Callable[..., bool]
 @pytest.fixture(autouse=True)
 def no_drafts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PHTUI_DATA_DIR", str(tmp_path / "data"))
-
-
-def demo_app(server: RunningServer) -> PhTuiApp:
-    settings = Settings()
-    settings.cli = Profile(host=server.url, project_id=server.project_id, api_key=server.api_key)
-    return PhTuiApp(settings=settings, mode="datasets", host_label="demo")
-
-
-async def settle(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
-    for _ in range(400):
-        if condition():
-            break
-        await pilot.pause(0.02)
-    else:
-        raise AssertionError("the screen did not finish loading")
-    for widget in pilot.app.screen.query("TextArea, Input"):
-        assert isinstance(widget, TextArea | Input)
-        widget.cursor_blink = False  # a blinking cursor is not deterministic
-    await pilot.pause()
 
 
 async def picker_loaded(pilot: Pilot[Any]) -> None:
@@ -73,7 +52,7 @@ def snap(
     size: tuple[int, int],
     run_before: Callable[[Pilot[Any]], Awaitable[None]],
 ) -> bool:
-    return snap_compare(demo_app(server), terminal_size=size, run_before=run_before)
+    return snap_compare(demo_app(server, "datasets"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

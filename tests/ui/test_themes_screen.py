@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,21 +25,12 @@ from phtui.server.runner import RunningServer
 from phtui.widgets.palette_analysis import PaletteAnalysis
 from phtui.widgets.palette_chart import PaletteChart
 from phtui.widgets.swatches import SwatchGrid
+from tests.ui.support import wait_until
 
 DEFAULT_THEME = [
     "#1d4aff", "#621da6", "#42827e", "#ce0e74", "#f14f58", "#7c440e", "#529a0a", "#0476fb",
     "#fe729e", "#35416b", "#41cbc4", "#b64b02", "#e4a604", "#a56eff", "#30d5c8",
 ]  # fmt: skip
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the app run until ``condition`` holds (workers talk to a real server)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await pilot.pause(0.02)
 
 
 @asynccontextmanager
@@ -52,8 +42,8 @@ async def themes_app(
             client=client, mode="themes", read_only=read_only, settings=Settings(), host_label="t"
         )
         async with app.run_test(size=size) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
-            await wait_for(pilot, lambda: bool(themes_screen(app).themes))
+            await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
+            await wait_until(pilot, lambda: bool(themes_screen(app).themes))
             await pilot.pause()
             yield app, pilot, client
 
@@ -142,7 +132,7 @@ async def test_refresh_shows_themes_created_elsewhere(server: RunningServer) -> 
         before = len(screen.themes)
         created = await client.create_theme("Made elsewhere", ["#123456"])
         await pilot.press("r")
-        await wait_for(pilot, lambda: len(screen.themes) == before + 1)
+        await wait_until(pilot, lambda: len(screen.themes) == before + 1)
         assert any(t.id == created.id for t in screen.themes)
 
 
@@ -228,7 +218,7 @@ async def test_colour_depth_note(
 async def test_new_theme_starts_from_the_default_theme(server: RunningServer) -> None:
     async with themes_app(server) as (app, pilot, client):
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         screen = editor(app)
         assert list(screen.state.colors) == DEFAULT_THEME
         assert app.focused is screen.query_one("#name", Input)
@@ -237,9 +227,9 @@ async def test_new_theme_starts_from_the_default_theme(server: RunningServer) ->
         assert "Cannot save: name: This field is required." in status
         await pilot.press(*"Sunrise")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
         listing = themes_screen(app)
-        await wait_for(pilot, lambda: any(t.name == "Sunrise" for t in listing.themes))
+        await wait_until(pilot, lambda: any(t.name == "Sunrise" for t in listing.themes))
         assert listing.selected is not None and listing.selected.name == "Sunrise"
         stored = await client.get_theme(listing.selected.id)
         assert stored.colors == DEFAULT_THEME and not stored.is_global
@@ -251,7 +241,7 @@ async def test_hex_edit_validation_reorder_and_patch_of_colours_only(server: Run
         calls = record_calls(client, "update_theme")
         await select(pilot, app, theme.id)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         screen = editor(app)
         hex_input = screen.query_one("#hex", Input)
         chart = screen.query_one("#editor-chart", PaletteChart)
@@ -277,7 +267,7 @@ async def test_hex_edit_validation_reorder_and_patch_of_colours_only(server: Run
         await pilot.press("shift+up")
         assert screen.state.colors == ("#222222", "#ff6347", "#333333")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
         assert calls == [{"args": (theme.id,), "colors": ["#222222", "#ff6347", "#333333"]}]
         assert (await client.get_theme(theme.id)).name == "Edit me"
 
@@ -288,10 +278,10 @@ async def test_rename_sends_only_the_name(server: RunningServer) -> None:
         calls = record_calls(client, "update_theme")
         await select(pilot, app, theme.id)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         editor(app).query_one("#name", Input).focus()
         await pilot.press("ctrl+a", "ctrl+k", *"New name", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
         assert calls == [{"args": (theme.id,), "name": "New name"}]
         stored = await client.get_theme(theme.id)
         assert (stored.name, stored.colors) == ("New name", ["#111111"])
@@ -302,7 +292,7 @@ async def test_add_duplicate_remove_undo_redo(server: RunningServer) -> None:
     async with themes_app(server) as (app, pilot, client):
         await select(pilot, app, theme.id)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         screen = editor(app)
         screen.query_one("#colors", OptionList).focus()
         await pilot.press("a")  # PostHog: a copy of the last colour
@@ -320,7 +310,7 @@ async def test_add_duplicate_remove_undo_redo(server: RunningServer) -> None:
         await pilot.press("ctrl+y")
         assert screen.state.colors == ("#111111", "#222222", "#222222")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
         assert (await client.get_theme(theme.id)).colors == ["#111111", "#222222", "#222222"]
 
 
@@ -329,22 +319,22 @@ async def test_unsaved_changes_guard(server: RunningServer) -> None:
     async with themes_app(server) as (app, pilot, client):
         await select(pilot, app, theme.id)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         await pilot.press("ctrl+a", "ctrl+k", *"#abcdef", "escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")  # keep editing
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         assert editor(app).state.colors == ("#abcdef",)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")  # discard
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
         assert (await client.get_theme(theme.id)).colors == ["#111111"]
         # Without changes, escape closes at once.
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
 
 
 async def test_duplicate_a_whole_theme(server: RunningServer) -> None:
@@ -352,12 +342,12 @@ async def test_duplicate_a_whole_theme(server: RunningServer) -> None:
     async with themes_app(server) as (app, pilot, client):
         await select(pilot, app, theme.id)
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         assert editor(app).state.name == "Original (copy)"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
         listing = themes_screen(app)
-        await wait_for(pilot, lambda: any(t.name == "Original (copy)" for t in listing.themes))
+        await wait_until(pilot, lambda: any(t.name == "Original (copy)" for t in listing.themes))
         copy = next(t for t in listing.themes if t.name == "Original (copy)")
         assert copy.id != theme.id
         assert (await client.get_theme(copy.id)).colors == ["#010203", "#040506"]
@@ -368,15 +358,15 @@ async def test_delete_own_theme_with_confirmation(server: RunningServer) -> None
     async with themes_app(server) as (app, pilot, client):
         await select(pilot, app, theme.id)
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
         assert (await client.get_theme(theme.id)).name == "Doomed"
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         listing = themes_screen(app)
-        await wait_for(pilot, lambda: all(t.id != theme.id for t in listing.themes))
+        await wait_until(pilot, lambda: all(t.id != theme.id for t in listing.themes))
         with pytest.raises(NotFoundError):
             await client.get_theme(theme.id)
 
@@ -389,11 +379,11 @@ async def test_paid_plan_refusal_is_shown_in_posthogs_words_and_edit_kept(
     async with themes_app(fresh_server) as (app, pilot, client):
         await select(pilot, app, theme.id)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         screen = editor(app)
         await pilot.press("ctrl+a", "ctrl+k", *"#222222", "ctrl+s")
         status = screen.query_one("#editor-status", Static)
-        await wait_for(pilot, lambda: "Not saved" in str(status.render()))
+        await wait_until(pilot, lambda: "Not saved" in str(status.render()))
         assert "This feature is only available on paid plans." in str(status.render())
         assert app.screen is screen and screen.state.colors == ("#222222",)
         assert any("only available on paid plans" in n.message for n in app._notifications)
@@ -406,15 +396,15 @@ async def test_staff_may_edit_global_themes_and_refusal_is_shown(
     fresh_server.options.user_is_staff = True
     async with themes_app(fresh_server) as (app, pilot, _):
         screen = themes_screen(app)
-        await wait_for(pilot, lambda: screen.is_staff)
+        await wait_until(pilot, lambda: screen.is_staff)
         assert screen.check_action("edit", ()) is True
         assert "you are staff" in str(screen.query_one("#palette-heading", Static).render())
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         fresh_server.options.user_is_staff = False  # demoted while editing
         await pilot.press("ctrl+a", "ctrl+k", *"#000000", "ctrl+s")
         status = editor(app).query_one("#editor-status", Static)
-        await wait_for(pilot, lambda: "Not saved" in str(status.render()))
+        await wait_until(pilot, lambda: "Not saved" in str(status.render()))
         assert "Only staff users can edit global themes." in str(status.render())
         assert editor(app).state.colors[0] == "#000000"
 
@@ -422,7 +412,7 @@ async def test_staff_may_edit_global_themes_and_refusal_is_shown(
 async def test_import_a_pasted_palette_as_a_new_theme(server: RunningServer) -> None:
     async with themes_app(server) as (app, pilot, client):
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaletteImportScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, PaletteImportScreen))
         modal = app.screen
         text_area = modal.query_one(TextArea)
         text_area.insert("#ABC, nope")
@@ -435,12 +425,12 @@ async def test_import_a_pasted_palette_as_a_new_theme(server: RunningServer) -> 
         await pilot.pause()
         assert str(modal.query_one("#import-result", Static).render()) == "3 colours read."
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         assert editor(app).state.colors == ("#aabbcc", "#ff0000", "#008080")
         await pilot.press(*"Imported", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
         listing = themes_screen(app)
-        await wait_for(pilot, lambda: any(t.name == "Imported" for t in listing.themes))
+        await wait_until(pilot, lambda: any(t.name == "Imported" for t in listing.themes))
         created = next(t for t in listing.themes if t.name == "Imported")
         assert (await client.get_theme(created.id)).colors == ["#aabbcc", "#ff0000", "#008080"]
 
@@ -450,14 +440,14 @@ async def test_import_inside_the_editor_is_undoable(server: RunningServer) -> No
     async with themes_app(server) as (app, pilot, _):
         await select(pilot, app, theme.id)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         editor(app).query_one("#colors", OptionList).focus()
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaletteImportScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, PaletteImportScreen))
         app.screen.query_one(TextArea).insert("#000 #fff")
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         assert editor(app).state.colors == ("#000000", "#ffffff")
         await pilot.press("ctrl+z")
         assert editor(app).state.colors == ("#111111",)
@@ -468,7 +458,7 @@ async def test_editor_chart_controls(server: RunningServer) -> None:
     async with themes_app(server) as (app, pilot, _):
         await select(pilot, app, theme.id)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         screen = editor(app)
         chart = screen.query_one("#editor-chart", PaletteChart)
         await pilot.press("ctrl+t", "ctrl+l")
@@ -508,16 +498,16 @@ async def test_load_failure_is_reported_and_refresh_recovers(fresh_server: Runni
     async with PostHogClient(fresh_server.url, fresh_server.api_key, fresh_server.project_id) as c:
         app = PhTuiApp(client=c, mode="themes", settings=Settings(), host_label="t")
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+            await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
             screen = themes_screen(app)
             heading = screen.query_one("#palette-heading", Static)
-            await wait_for(pilot, lambda: "Could not load" in str(heading.render()), timeout=15)
-            await wait_for(pilot, lambda: bool(app._notifications))
+            await wait_until(pilot, lambda: "Could not load" in str(heading.render()), timeout=15)
+            await wait_until(pilot, lambda: bool(app._notifications))
             assert [n.title for n in app._notifications] == ["Load themes failed"]
             assert "PostHog failed with 500" in next(iter(app._notifications)).message
             fresh_server.options.fail_next = 0
             await pilot.press("r")
-            await wait_for(pilot, lambda: bool(screen.themes))
+            await wait_until(pilot, lambda: bool(screen.themes))
             assert screen.themes[0].name == "Default Theme"
 
 
@@ -527,9 +517,9 @@ async def test_delete_refused_by_the_plan_keeps_the_theme(fresh_server: RunningS
     async with themes_app(fresh_server) as (app, pilot, client):
         await select(pilot, app, theme.id)
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await wait_for(pilot, lambda: bool(app._notifications))
+        await wait_until(pilot, lambda: bool(app._notifications))
         message = next(iter(app._notifications)).message
         assert 'PostHog said: "This feature is only available on paid plans."' in message
         assert (await client.get_theme(theme.id)).name == "Kept"
@@ -542,11 +532,11 @@ async def test_delete_selects_the_next_theme(server: RunningServer) -> None:
     async with themes_app(server) as (app, pilot, _):
         await select(pilot, app, first.id)
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         screen = themes_screen(app)
-        await wait_for(pilot, lambda: all(t.id != first.id for t in screen.themes))
-        await wait_for(pilot, lambda: screen.selected is not None)
+        await wait_until(pilot, lambda: all(t.id != first.id for t in screen.themes))
+        await wait_until(pilot, lambda: screen.selected is not None)
         assert screen.selected is not None and screen.selected.id == second.id
 
 
@@ -556,14 +546,14 @@ async def test_import_takes_a_terminal_paste_and_escape_cancels(demo_server: Run
     async with themes_app(demo_server) as (app, pilot, _):
         before = len(themes_screen(app).themes)
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaletteImportScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, PaletteImportScreen))
         modal = app.screen
         text_area = modal.query_one(TextArea)
         assert app.focused is text_area
         app.post_message(events.Paste("#000000\n#ffffff\n"))  # as the driver posts a paste
-        await wait_for(pilot, lambda: text_area.text == "#000000\n#ffffff\n")
+        await wait_until(pilot, lambda: text_area.text == "#000000\n#ffffff\n")
         result = modal.query_one("#import-result", Static)
-        await wait_for(pilot, lambda: str(result.render()) == "2 colours read.")
+        await wait_until(pilot, lambda: str(result.render()) == "2 colours read.")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
         assert len(themes_screen(app).themes) == before

@@ -11,14 +11,13 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import OptionList, TextArea
 
-from phtui.app import PhTuiApp
-from phtui.config import Profile, Settings
 from phtui.screens.palette_import import PaletteImportScreen
 from phtui.screens.theme_editor import ThemeEditorScreen
 from phtui.screens.themes import ThemesScreen
 from phtui.server.runner import RunningServer
+from tests.ui.support import demo_app, settle
 
 SIZES = [(120, 40), (80, 24)]
 SnapCompare = Callable[..., bool]
@@ -30,25 +29,6 @@ def pinned_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("COLORTERM", "TEXTUAL_COLOR_SYSTEM", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("TMUX", raising=False)
-
-
-def demo_app(server: RunningServer) -> PhTuiApp:
-    settings = Settings()
-    settings.cli = Profile(host=server.url, project_id=server.project_id, api_key=server.api_key)
-    return PhTuiApp(settings=settings, mode="themes", host_label="demo")
-
-
-async def settle(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
-    for _ in range(400):
-        if condition():
-            break
-        await pilot.pause(0.02)
-    else:
-        raise AssertionError("the screen did not settle")
-    for widget in pilot.app.screen.query("TextArea, Input"):
-        assert isinstance(widget, TextArea | Input)
-        widget.cursor_blink = False  # a blinking cursor is not deterministic
-    await pilot.pause()
 
 
 async def listed(pilot: Pilot[Any]) -> None:
@@ -99,7 +79,7 @@ def snap(
     size: tuple[int, int],
     run_before: Callable[[Pilot[Any]], Awaitable[None]],
 ) -> bool:
-    return snap_compare(demo_app(server), terminal_size=size, run_before=run_before)
+    return snap_compare(demo_app(server, "themes"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
