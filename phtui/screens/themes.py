@@ -85,6 +85,7 @@ class ThemesScreen(Screen[None]):
         self._user_asked = False
         self._binding_state: tuple[bool | None, ...] = ()
         self._resumed = False
+        self._styled = False  # not yet resumed: restyling at the first resume is redundant
 
     @property
     def shell(self) -> PhTuiApp:
@@ -124,7 +125,10 @@ class ThemesScreen(Screen[None]):
         # `switch_mode`): the second would restyle, lay out and repaint every widget for nothing.
         if self._resumed:
             event.prevent_default()
-        self._resumed = True
+        elif not self._styled:
+            # The first resume follows compose: every widget got its styles as it mounted.
+            event.refresh_styles = False
+        self._resumed = self._styled = True
 
     def on_screen_suspend(self) -> None:
         self._resumed = False
