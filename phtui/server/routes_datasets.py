@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
-from phtui.server import listing, serializers
+from phtui.server import listing, serializers, soft_delete
 from phtui.server.context import RequestContext
 from phtui.server.errors import not_found
 from phtui.server.fields import Field, any_json, boolean, char, parse_uuid
@@ -70,18 +70,14 @@ def partial_update(ctx: RequestContext) -> Response:
     return _save(ctx, partial=True)
 
 
-def destroy(ctx: RequestContext) -> Response:
-    # PostHog's ForbidDestroyModel: 405 with no body, without even looking the row up.
-    return Response(status_code=405)
+destroy = soft_delete.forbid_destroy
 
 
 def find(ctx: RequestContext, *, include_deleted: bool) -> Row:
     """The URL's dataset in the URL's team; updates still find soft-deleted rows."""
     dataset_id = parse_uuid(ctx.params["pk"])
     dataset = None if dataset_id is None else ctx.store.get_dataset(ctx.team_id, dataset_id)
-    if dataset is None or (dataset["deleted"] and not include_deleted):
-        raise not_found()
-    return dataset
+    return soft_delete.visible(dataset, include_deleted=include_deleted)
 
 
 def _save(ctx: RequestContext, *, partial: bool) -> Response:

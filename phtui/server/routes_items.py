@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
-from phtui.server import listing, serializers
+from phtui.server import listing, serializers, soft_delete
 from phtui.server.context import RequestContext
 from phtui.server.errors import not_found, validation_error
 from phtui.server.fields import (
@@ -94,17 +94,13 @@ def partial_update(ctx: RequestContext) -> Response:
     return _save(ctx, partial=True)
 
 
-def destroy(ctx: RequestContext) -> Response:
-    # PostHog's ForbidDestroyModel: 405 with no body, without even looking the row up.
-    return Response(status_code=405)
+destroy = soft_delete.forbid_destroy
 
 
 def _find(ctx: RequestContext, *, include_deleted: bool) -> Row:
     item_id = parse_uuid(ctx.params["pk"])
     item = None if item_id is None else ctx.store.get_item(ctx.team_id, item_id)
-    if item is None or (item["deleted"] and not include_deleted):
-        raise not_found()
-    return item
+    return soft_delete.visible(item, include_deleted=include_deleted)
 
 
 def _save(ctx: RequestContext, *, partial: bool) -> Response:
