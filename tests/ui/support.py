@@ -9,6 +9,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioButton, TextArea
 
+from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import Profile, Settings
 from phtui.server.runner import RunningServer
@@ -51,3 +52,17 @@ async def settle(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
         assert isinstance(widget, TextArea | Input)
         widget.cursor_blink = False
     await pilot.pause()
+
+
+def record_calls(client: PostHogClient, method: str) -> list[dict[str, Any]]:
+    """Wrap a client method to record its arguments (the call still goes to the server): each
+    call as `{"args": positional, **keywords}`."""
+    calls: list[dict[str, Any]] = []
+    original = getattr(client, method)
+
+    async def recording(*args: Any, **kwargs: Any) -> Any:
+        calls.append({"args": args, **kwargs})
+        return await original(*args, **kwargs)
+
+    setattr(client, method, recording)
+    return calls

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from phtui.api import PostHogClient
 from phtui.api.errors import NotFoundError
-from phtui.api.models import Dataset, DatasetItem
+from phtui.api.models import DatasetItem
 from phtui.app import PhTuiApp
 from phtui.config import Settings
 from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
@@ -32,7 +32,7 @@ from phtui.screens.item_editor import ItemEditorScreen
 from phtui.screens.transfer import ExportScreen, ImportScreen
 from phtui.server.runner import RunningServer
 from phtui.widgets.json_editor import JsonEditor
-from tests.ui.support import wait_until
+from tests.ui.support import record_calls, wait_until
 
 # ------------------------------------------------------------------------------ helpers
 
@@ -210,19 +210,10 @@ async def test_create_refuses_a_missing_name_and_non_object_metadata(
         assert await client.find_datasets_by_name("bad metadata set") == []
 
 
-async def test_edit_a_dataset_sends_only_changed_fields(
-    server: RunningServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_edit_a_dataset_sends_only_changed_fields(server: RunningServer) -> None:
     dataset_id = server.create_dataset("edit me ds", description="old", metadata={"k": 1})
     async with datasets_app(server) as (app, pilot, client):
-        sent: list[dict[str, Any]] = []
-        original = client.update_dataset
-
-        async def spy(id: str, **fields: Any) -> Dataset:
-            sent.append(fields)
-            return await original(id, **fields)
-
-        monkeypatch.setattr(client, "update_dataset", spy)
+        sent = record_calls(client, "update_dataset")
         screen = picker(app)
         await wait_until(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
         screen.table.move_cursor(row=screen.table.get_row_index(dataset_id))
@@ -231,7 +222,7 @@ async def test_edit_a_dataset_sends_only_changed_fields(
         app.screen.query_one("#form-description", Input).value = "new words"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
-        assert sent == [{"description": "new words"}]
+        assert sent == [{"args": (dataset_id,), "description": "new words"}]
         assert (await client.get_dataset(dataset_id)).description == "new words"
 
 
@@ -517,19 +508,10 @@ async def test_empty_dataset_says_how_to_add_items(server: RunningServer) -> Non
 # ------------------------------------------------------------------------------- editor
 
 
-async def test_save_sends_a_patch_of_the_changed_fields_only(
-    server: RunningServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_save_sends_a_patch_of_the_changed_fields_only(server: RunningServer) -> None:
     dataset_id = seed(server, "patch ds", 2)
     async with datasets_app(server) as (app, pilot, client):
-        sent: list[dict[str, Any]] = []
-        original = client.update_dataset_item
-
-        async def spy(id: str, **fields: Any) -> DatasetItem:
-            sent.append(fields)
-            return await original(id, **fields)
-
-        monkeypatch.setattr(client, "update_dataset_item", spy)
+        sent = record_calls(client, "update_dataset_item")
         screen = await open_items(app, pilot, client, dataset_id)
         item = screen.table.current_item
         assert item is not None
@@ -542,7 +524,9 @@ async def test_save_sends_a_patch_of_the_changed_fields_only(
         assert editor.editor("output").dirty and not editor.editor("input").dirty
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: bool(sent) and not editor.dirty)
-        assert sent == [{"output": {"a": "changed"}, "ref_trace_id": "trace-from-tui"}]
+        assert sent == [
+            {"args": (item.id,), "output": {"a": "changed"}, "ref_trace_id": "trace-from-tui"}
+        ]
         saved = await client.get_dataset_item(item.id)
         assert (saved.input, saved.output) == (item.input, {"a": "changed"})
         await pilot.press("escape")  # clean: leaves without asking

@@ -25,7 +25,7 @@ from phtui.server.runner import RunningServer
 from phtui.widgets.palette_analysis import PaletteAnalysis
 from phtui.widgets.palette_chart import PaletteChart
 from phtui.widgets.swatches import SwatchGrid
-from tests.ui.support import wait_until
+from tests.ui.support import record_calls, wait_until
 
 DEFAULT_THEME = [
     "#1d4aff", "#621da6", "#42827e", "#ce0e74", "#f14f58", "#7c440e", "#529a0a", "#0476fb",
@@ -70,19 +70,6 @@ async def create(server: RunningServer, name: str, colors: list[Any]) -> DataCol
 def editor(app: PhTuiApp) -> ThemeEditorScreen:
     assert isinstance(app.screen, ThemeEditorScreen), app.screen
     return app.screen
-
-
-def record_calls(client: PostHogClient, method: str) -> list[dict[str, Any]]:
-    """Wrap a client method to record its keyword arguments (the call still goes to the server)."""
-    calls: list[dict[str, Any]] = []
-    original = getattr(client, method)
-
-    async def recording(*args: Any, **kwargs: Any) -> Any:
-        calls.append({"args": args, **kwargs})
-        return await original(*args, **kwargs)
-
-    setattr(client, method, recording)
-    return calls
 
 
 # ---- see ---------------------------------------------------------------------------------
