@@ -193,10 +193,6 @@ class JsonEditor(Vertical):
     def error(self) -> JsonError | None:
         return self._error
 
-    @property
-    def original_text(self) -> str:
-        return self._original
-
     def value(self) -> Any:
         """The parsed value; raises `JsonDocError` when the text is invalid."""
         text = self.text
