@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from phtui.api.errors import PostHogError
@@ -28,6 +28,7 @@ from phtui.screens.theme_editor_state import NEW_COLOR, ThemeEditorState
 from phtui.widgets.key_footer import KeyFooter
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.swatches import DepthNote, SwatchGrid, chip, normalised_colors, printable
+from phtui.widgets.view_tabs import View, ViewTabs
 
 # The editor, the import and confirm dialogs and the analysis view are imported when first
 # opened: the first frame needs none of them (see benchmarks/startup_bench.py).
@@ -43,6 +44,7 @@ _TALL_SWATCHES_FROM = 32
 _WIDE_FROM = 100
 _LIST_CHIPS = 4
 _MUTATING = frozenset({"new", "edit", "duplicate", "delete", "import_palette"})
+_VIEWS = (View("preview", "Preview", "p"), View("analysis", "Analysis", "a"))
 
 
 def default_palette(themes: Sequence[DataColorTheme]) -> list[str]:
@@ -104,12 +106,13 @@ class ThemesScreen(Screen[None]):
             with Vertical(id="theme-detail"):
                 yield Static("Loading themes…", id="palette-heading", markup=False)
                 yield swatches
-                with TabbedContent(id="views", initial="preview"):
-                    with TabPane("Preview", id="preview"):
+                yield ViewTabs(_VIEWS, active="preview", id="view-tabs")
+                with ContentSwitcher(id="views", initial="preview"):
+                    with Vertical(id="preview"):
                         yield Static("", id="chart-caption", markup=False)
                         yield PaletteChart(id="chart")
-                    # Its PaletteAnalysis is mounted when the tab is first opened.
-                    yield TabPane("Analysis", id="analysis")
+                    # Its PaletteAnalysis is mounted when the view is first opened.
+                    yield Vertical(id="analysis")
         yield DepthNote(id="depth-note", markup=False)
         yield KeyFooter()
 
@@ -266,12 +269,12 @@ class ThemesScreen(Screen[None]):
         self.query_one("#chart-caption", Static).update(chart_caption(chart))
 
     def _update_analysis(self) -> None:
-        if self.query_one("#views", TabbedContent).active != "analysis":
-            return  # analysed when the tab is opened: keeps selection fast
+        if self.query_one("#views", ContentSwitcher).current != "analysis":
+            return  # analysed when the view is opened: keeps selection fast
         from phtui.core.palette import analyse_palette
         from phtui.widgets.palette_analysis import PaletteAnalysis
 
-        pane = self.query_one("#analysis", TabPane)
+        pane = self.query_one("#analysis", Vertical)
         mounted = pane.query(PaletteAnalysis)
         analysis = mounted.first() if mounted else PaletteAnalysis(id="palette-analysis")
         theme = self.selected
@@ -283,8 +286,9 @@ class ThemesScreen(Screen[None]):
         if not mounted:
             pane.mount(analysis)
 
-    @on(TabbedContent.TabActivated, "#views")
-    def _tab_activated(self) -> None:
+    @on(ViewTabs.Changed, "#view-tabs")
+    def _view_changed(self, event: ViewTabs.Changed) -> None:
+        self.query_one("#views", ContentSwitcher).current = event.view
         self._update_analysis()
 
     # ---- chart controls ------------------------------------------------------------------
@@ -303,8 +307,8 @@ class ThemesScreen(Screen[None]):
         chart.series_count += offset
         self._update_chart_title()
 
-    def action_view(self, tab: str) -> None:
-        self.query_one("#views", TabbedContent).active = tab
+    def action_view(self, view: str) -> None:
+        self.query_one("#view-tabs", ViewTabs).active = view
 
     def _refresh_bindings_if_changed(self) -> None:
         # The footer recomposes on every refresh_bindings (tens of ms): only when availability

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static, TabbedContent, TextArea
+from textual.widgets import ContentSwitcher, Input, OptionList, Static, TextArea
 
 from phtui.api import PostHogClient
 from phtui.api.errors import NotFoundError
@@ -152,7 +152,7 @@ async def test_chart_controls_and_views(demo_server: RunningServer) -> None:
         await pilot.press("minus")
         assert chart.series_count == 17
         await pilot.press("a")
-        assert screen.query_one("#views", TabbedContent).active == "analysis"
+        assert screen.query_one("#views", ContentSwitcher).current == "analysis"
         await pilot.pause()
         body = str(screen.query_one(PaletteAnalysis).query_one("#analysis-body", Static).render())
         assert "WCAG contrast on the chart background" in body
@@ -162,7 +162,7 @@ async def test_chart_controls_and_views(demo_server: RunningServer) -> None:
         body = str(screen.query_one(PaletteAnalysis).query_one("#analysis-body", Static).render())
         assert "#f54e00" in body
         await pilot.press("p")
-        assert screen.query_one("#views", TabbedContent).active == "preview"
+        assert screen.query_one("#views", ContentSwitcher).current == "preview"
 
 
 async def test_copy_hex_list_and_json_over_osc52(demo_server: RunningServer) -> None:
