@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ssl
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from phtui.api import PostHogClient
@@ -336,3 +338,23 @@ async def test_a_loopback_server_is_never_reached_through_a_proxy(
     monkeypatch.delenv("no_proxy", raising=False)
     async with connect(server, max_retries=0) as api:
         assert await api.list_themes()
+
+
+def _tls_of(api: PostHogClient) -> ssl.SSLContext:
+    transport = api._http._transport
+    assert isinstance(transport, httpx.AsyncHTTPTransport)
+    context = transport._pool._ssl_context
+    assert context is not None
+    return context
+
+
+async def test_plain_http_hosts_trust_no_certificate_and_https_hosts_verify() -> None:
+    # A plain-HTTP origin never does TLS; should it ever be tried, nothing is trusted.
+    async with PostHogClient("http://127.0.0.1:8010", "phx_" + "a" * 40, 1) as local:
+        context = _tls_of(local)
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+        assert context.cert_store_stats()["x509_ca"] == 0
+    async with PostHogClient("https://us.posthog.com", "phx_" + "a" * 40, 1) as cloud:
+        context = _tls_of(cloud)
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+        assert context.cert_store_stats()["x509_ca"] > 0  # httpx's default trust store
