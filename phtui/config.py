@@ -59,10 +59,11 @@ class FileSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    # `{}`, not `default_factory=dict`: pydantic copies it per instance (see api/models.py).
     default_profile: str | None = None
     read_only: bool = False
-    profiles: dict[str, Profile] = Field(default_factory=dict)
-    keymap: dict[str, str] = Field(default_factory=dict)
+    profiles: dict[str, Profile] = {}
+    keymap: dict[str, str] = {}
 
 
 def default_config_path() -> Path:
@@ -96,7 +97,7 @@ class Settings(BaseSettings):
     cli: Profile = Field(default_factory=Profile, exclude=True)
     file: FileSettings = Field(default_factory=FileSettings, exclude=True)
     config_path: Path | None = Field(default=None, exclude=True)
-    warnings: list[str] = Field(default_factory=list, exclude=True)
+    warnings: list[str] = Field(default=[], exclude=True)
 
     @classmethod
     def settings_customise_sources(
