@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from phtui.api import PostHogClient
 from phtui.api.errors import NotFoundError, PostHogError, ValidationError
@@ -25,6 +25,7 @@ from phtui.screens.dataset_common import client_of, mutation_allowed, report
 from phtui.screens.dataset_dialogs import PromptScreen
 from phtui.screens.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
 from phtui.widgets.items_table import ItemsTable, plain_preview, short_id
+from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.pager import Pager
 
 CACHED_PAGES = 4  # current, next, previous and one spare
@@ -114,7 +115,7 @@ class DatasetItemsScreen(PagedScreen):
         yield ItemsTable(id="items-table")
         yield Static("", id="items-empty", markup=False)
         yield Pager("items", id="items-pager")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#items-find").display = False

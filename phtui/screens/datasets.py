@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from phtui.api.models import Dataset, Page
 from phtui.core.paging import PageState
@@ -30,6 +30,7 @@ from phtui.widgets.items_table import (
     format_time,
     plain_preview,
 )
+from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.pager import Pager
 
 PAGE_SIZE = 30  # as PostHog's own dataset list
@@ -102,7 +103,7 @@ class DatasetsScreen(PagedScreen):
         yield table
         yield Static("", id="datasets-empty", markup=False)
         yield Pager("datasets", id="datasets-pager")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#datasets-empty").display = False

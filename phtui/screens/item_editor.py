@@ -28,7 +28,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from phtui.api.errors import NotFoundError, PostHogError
 from phtui.api.models import Dataset, DatasetItem
@@ -41,6 +41,7 @@ from phtui.screens.dataset_items import ITEM_DRAFT_KIND, EditorOutcome
 from phtui.screens.item_conflict import ConflictScreen
 from phtui.widgets.items_table import format_time, plain_preview, short_id
 from phtui.widgets.json_editor import JsonEditor, human_size
+from phtui.widgets.key_bar import KeyBar
 
 JSON_FIELDS = ("input", "output", "metadata")
 REF_FIELDS = ("ref_trace_id", "ref_timestamp", "ref_source_id")
@@ -168,7 +169,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
                 self._refs[name] = ref
                 yield ref
         yield Static("", id="editor-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.editor("input").focus_editor()

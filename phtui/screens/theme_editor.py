@@ -24,7 +24,7 @@ from phtui.core.palette import analyse_palette, token_name
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.palette_import import PaletteImportScreen
 from phtui.screens.theme_editor_state import InvalidDraftError, ThemeEditorState
-from phtui.widgets.key_footer import KeyFooter
+from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.palette_analysis import analysis_summary
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.swatches import DepthNote, chip, printable
@@ -102,7 +102,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
                 yield Static("", id="editor-summary", markup=False)
         yield Static("", id="editor-status", markup=False)
         yield DepthNote(id="depth-note", markup=False)
-        yield KeyFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = self._title

@@ -25,7 +25,7 @@ from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
 from phtui.core.clipboard import PaletteFormat, clipboard_hint, fits_osc52, format_palette
 from phtui.screens.theme_editor_state import NEW_COLOR, ThemeEditorState
-from phtui.widgets.key_footer import KeyFooter
+from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.swatches import DepthNote, SwatchGrid, chip, normalised_colors, printable
 from phtui.widgets.view_tabs import View, ViewTabs
@@ -114,7 +114,7 @@ class ThemesScreen(Screen[None]):
                     # Its PaletteAnalysis is mounted when the view is first opened.
                     yield Vertical(id="analysis")
         yield DepthNote(id="depth-note", markup=False)
-        yield KeyFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         theme_list = self.query_one("#theme-list", OptionList)

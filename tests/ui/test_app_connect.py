@@ -10,12 +10,13 @@ import pytest
 from textual.app import ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, RadioButton, Static
+from textual.widgets import Button, Checkbox, Header, Input, OptionList, RadioButton, Static
 
 from phtui.app import PhTuiApp
 from phtui.config import Profile, Settings, load_settings
 from phtui.screens.connect import ConnectScreen
 from phtui.server.runner import RunningServer
+from phtui.widgets.key_bar import KeyBar
 from tests.ui.support import press, wait_until
 
 SIZE = (120, 40)
@@ -27,7 +28,7 @@ class ModeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(type(self).__name__)
-        yield Footer()
+        yield KeyBar()
 
 
 class ShellApp(PhTuiApp):

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Header, Input, OptionList
 
 from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
@@ -25,6 +25,7 @@ from phtui.screens.connect import ConnectScreen
 from phtui.screens.error import ErrorScreen
 from phtui.screens.help import HelpScreen, effective_keys
 from phtui.server.runner import RunningServer, start_server
+from phtui.widgets.key_bar import KeyBar
 from tests.ui.support import press, wait_until
 
 SMALL = (80, 24)
@@ -57,7 +58,7 @@ class ListScreen(Screen[None]):
         yield Header()
         yield OptionList(id="list")
         yield Input(placeholder="draft", id="draft")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#list", OptionList).focus()
