@@ -57,9 +57,10 @@ def run_phtui_child(url: str, project: int, out: str, *, shell_only: bool = Fals
     from textual import work
     from textual.app import ComposeResult
     from textual.screen import Screen
-    from textual.widgets import DataTable, Footer, Header, OptionList
+    from textual.widgets import DataTable, Header, OptionList
 
     from phtui.app import PhTuiApp
+    from phtui.widgets.key_bar import KeyBar
 
     class ListScreen(Screen[None]):
         """The least a Themes screen can be: the list of names."""
@@ -67,7 +68,7 @@ def run_phtui_child(url: str, project: int, out: str, *, shell_only: bool = Fals
         def compose(self) -> ComposeResult:
             yield Header()
             yield OptionList()
-            yield Footer()
+            yield KeyBar()
 
         def on_mount(self) -> None:
             self.load()

@@ -94,8 +94,8 @@ class PagedScreen(Screen[None]):
         return page
 
     def _refresh_bindings_if_changed(self) -> None:
-        # Refreshing bindings rebuilds the footer's widgets: only do it when an action's
-        # availability changed, not on every page.
+        # refresh_bindings re-checks every action and re-reads the key bar: only when an
+        # action's availability changed, not on every page.
         availability = self._availability()
         if availability != self._shown_availability:
             self._shown_availability = availability

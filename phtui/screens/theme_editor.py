@@ -186,7 +186,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         else:
             parts.append("saved")
         self.query_one("#editor-status", Static).update(" · ".join(parts))
-        # The footer recomposes on every refresh_bindings (tens of ms): only when it changes.
+        # refresh_bindings re-checks every action and re-reads the key bar: only on a change.
         state = tuple(self.check_action(action, ()) for action in _GUARDED)
         if state != self._binding_state:
             self._binding_state = state

@@ -311,8 +311,8 @@ class ThemesScreen(Screen[None]):
         self.query_one("#view-tabs", ViewTabs).active = view
 
     def _refresh_bindings_if_changed(self) -> None:
-        # The footer recomposes on every refresh_bindings (tens of ms): only when availability
-        # changed, and after the preview has painted, so the colours are not held back.
+        # refresh_bindings makes every binding's owner re-run check_action and the key bar
+        # re-read them: only when availability changed, after the preview has painted.
         state = tuple(self.check_action(action, ()) for action in (*_MUTATING, "copy"))
         if state != self._binding_state:
             self._binding_state = state
