@@ -6,12 +6,18 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from hypothesis import settings
 
 # NO_COLOR breaks every snapshot; a fixed colour depth keeps them stable.
 os.environ.pop("NO_COLOR", None)
 os.environ.setdefault("TERM", "xterm-256color")
 
 from phtui.server.runner import RunningServer, start_server
+
+# Property tests check results, not speed: Hypothesis's default 200 ms deadline per example fails
+# on a loaded machine (the first example also pays lazy imports such as coloraide's).
+settings.register_profile("phtui", deadline=None)
+settings.load_profile("phtui")
 
 
 @pytest.fixture(scope="session")
