@@ -58,7 +58,51 @@ class ColourList(OptionList):
 class ThemeEditorScreen(Screen[DataColorTheme | None]):
     """Edits one theme; dismisses with the saved theme, or None when closed without saving."""
 
-    CSS_PATH = "../styles/themes.tcss"
+    # Default CSS rather than a CSS file: see ThemesScreen.
+    DEFAULT_CSS = """
+    ThemeEditorScreen {
+        #editor-body { height: 1fr; }
+        #editor-left {
+            width: 40;
+            height: 1fr;
+            Input {
+                border: round $primary 50%;
+                &:focus { border: round $primary; }
+            }
+        }
+        &.-narrow #editor-left { width: 34; }
+        #colors {
+            height: 1fr;
+            border: round $primary 50%;
+            &:focus { border: round $primary; }
+        }
+        #hex-error {
+            height: auto;
+            min-height: 1;
+            color: $text-error;
+            padding: 0 1;
+        }
+        #editor-right {
+            width: 1fr;
+            height: 1fr;
+            padding: 0 0 0 1;
+        }
+        #editor-chart { height: 1fr; }
+        #editor-caption {
+            height: 1;
+            color: $text-muted;
+        }
+        #editor-summary {
+            height: auto;
+            padding: 0 1;
+        }
+        #editor-status {
+            height: 1;
+            padding: 0 1;
+            background: $boost;
+        }
+    }
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="editor.save"),

@@ -61,7 +61,38 @@ def default_palette(themes: Sequence[DataColorTheme]) -> list[str]:
 class ThemesScreen(Screen[None]):
     """The Themes mode: list, swatches, preview and analysis; opens the editor and modals."""
 
-    CSS_PATH = "../styles/themes.tcss"
+    # Default CSS, not a CSS_PATH: Textual re-parses every stylesheet from scratch when a screen
+    # brings a CSS file (benchmarks/startup_bench.py); default CSS joins the parsed rules.
+    DEFAULT_CSS = """
+    ThemesScreen {
+        #themes-body { height: 1fr; }
+        #theme-list {
+            width: 30;
+            height: 1fr;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+            border: round $primary 50%;
+            &:focus { border: round $primary; }
+        }
+        &.-narrow #theme-list { width: 24; }
+        #theme-detail {
+            width: 1fr;
+            height: 1fr;
+            padding: 0 0 0 1;
+        }
+        #palette-heading {
+            height: auto;
+            max-height: 2;
+            margin-bottom: 1;
+        }
+        #swatches { margin-bottom: 1; }
+        #views, #views > Vertical { height: 1fr; }
+        #chart-caption {
+            height: 1;
+            color: $text-muted;
+        }
+    }
+    """
 
     BINDINGS = [
         Binding("n", "new", "New", id="themes.new"),

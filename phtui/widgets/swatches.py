@@ -77,6 +77,15 @@ def normalised_colors(entries: Sequence[object]) -> list[str | None]:
 class DepthNote(Static):
     """One line saying the swatches are approximated and how to fix it; hidden in truecolor."""
 
+    DEFAULT_CSS = """
+    DepthNote {
+        height: auto;
+        padding: 0 1;
+        color: $text-warning;
+        background: $warning-muted;
+    }
+    """
+
     def on_mount(self) -> None:
         rendered = depth_from_color_system(self.app.console.color_system)
         note = approximation_note(rendered, os.environ)
