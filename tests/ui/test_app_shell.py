@@ -191,6 +191,44 @@ async def test_the_real_mode_screens_are_wired(demo_server: RunningServer) -> No
         assert isinstance(app.screen, ThemesScreen)
 
 
+async def test_modes_open_without_an_app_wide_css_refresh_and_keep_their_colours(
+    demo_server: RunningServer,
+) -> None:
+    from textual.color import Color
+    from textual.widgets import Static
+
+    from phtui.screens.datasets import DatasetsScreen
+
+    app = PhTuiApp(settings=settings_for(demo_server), mode="themes")
+    refreshes: list[str] = []
+    original = app.refresh_css
+
+    def counted(animate: bool = True) -> None:
+        refreshes.append(app.current_mode)
+        original(animate)
+
+    app.refresh_css = counted  # type: ignore[method-assign]
+    async with app.run_test(size=LARGE) as pilot:
+        await wait_until(pilot, lambda: bool(getattr(app.screen, "themes", None)))
+        # Text takes the app's colour (widgets cache it from their ancestors when first drawn).
+        heading = app.screen.query_one("#palette-heading", Static)
+        assert heading.visual_style.foreground == app.styles.color
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, DatasetsScreen)
+        assert refreshes == []
+        # A theme change still refreshes every screen, the hidden Themes screen included.
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert refreshes
+        await pilot.press("1")
+        await pilot.pause()
+        light = app.get_theme("textual-light")
+        assert light is not None and light.background is not None
+        assert app.screen.styles.background == Color.parse(light.background)
+        assert heading.visual_style.foreground == app.styles.color
+
+
 async def test_keymap_overrides_remap_screen_and_app_keys(demo_server: RunningServer) -> None:
     app = shell(demo_server, keymap={"themes.new": "ctrl+n", "app.help": "f2"})
     async with app.run_test(size=SMALL) as pilot:
