@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from phtui.api import PostHogClient
 from phtui.api.errors import NotFoundError, PostHogError, ValidationError
@@ -27,6 +27,7 @@ from phtui.screens.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
 from phtui.widgets.items_table import ItemsTable, plain_preview, short_id
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.pager import Pager
+from phtui.widgets.title_bar import TitleBar
 
 CACHED_PAGES = 4  # current, next, previous and one spare
 ITEM_DRAFT_KIND = "dataset_item"  # DraftKey.kind of the item editor's drafts
@@ -106,7 +107,7 @@ class DatasetItemsScreen(PagedScreen):
         self._loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         description = f" · {self.dataset.description}" if self.dataset.description else ""
         yield Static(
             plain_preview(self.dataset.name + description, 400), id="items-title", markup=False

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from phtui.api.models import Dataset, Page
 from phtui.core.paging import PageState
@@ -32,6 +32,7 @@ from phtui.widgets.items_table import (
 )
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.pager import Pager
+from phtui.widgets.title_bar import TitleBar
 
 PAGE_SIZE = 30  # as PostHog's own dataset list
 SEARCH_DELAY_S = 0.3
@@ -93,7 +94,7 @@ class DatasetsScreen(PagedScreen):
         self._columns: Columns | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="datasets-bar"):
             yield Input(placeholder="Search datasets… (/)", id="datasets-search")
             yield Static(SORTS[0][1], id="datasets-sort", markup=False)

@@ -28,7 +28,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from phtui.api.errors import NotFoundError, PostHogError
 from phtui.api.models import Dataset, DatasetItem
@@ -42,6 +42,7 @@ from phtui.screens.item_conflict import ConflictScreen
 from phtui.widgets.items_table import format_time, plain_preview, short_id
 from phtui.widgets.json_editor import JsonEditor, human_size
 from phtui.widgets.key_bar import KeyBar
+from phtui.widgets.title_bar import TitleBar
 
 JSON_FIELDS = ("input", "output", "metadata")
 REF_FIELDS = ("ref_trace_id", "ref_timestamp", "ref_source_id")
@@ -153,7 +154,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
     # -------------------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(self._title(), id="editor-title", markup=False)
         for name in JSON_FIELDS:
             editor = JsonEditor(

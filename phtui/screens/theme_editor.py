@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from phtui.api.errors import PostHogError
@@ -28,6 +28,7 @@ from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.palette_analysis import analysis_summary
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.swatches import DepthNote, chip, printable
+from phtui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from phtui.app import PhTuiApp
@@ -131,7 +132,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
     def compose(self) -> ComposeResult:
         # Fit the terminal before the first frame: changing a class later restyles every widget.
         self.set_class(self.app.size.width < _WIDE_FROM, "-narrow")
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="editor-body"):
             with Vertical(id="editor-left"):
                 yield Input(

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Header, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
 from phtui.api.errors import PostHogError
@@ -28,6 +28,7 @@ from phtui.screens.theme_editor_state import NEW_COLOR, ThemeEditorState
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.swatches import DepthNote, SwatchGrid, chip, normalised_colors, printable
+from phtui.widgets.title_bar import TitleBar
 from phtui.widgets.view_tabs import View, ViewTabs
 
 # The editor, the import and confirm dialogs and the analysis view are imported when first
@@ -131,7 +132,7 @@ class ThemesScreen(Screen[None]):
         self.set_class(width < _WIDE_FROM, "-narrow")
         swatches = SwatchGrid(id="swatches")
         swatches.set_reactive(SwatchGrid.tall, height >= _TALL_SWATCHES_FROM)
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="themes-body"):
             yield OptionList(id="theme-list")
             with Vertical(id="theme-detail"):

@@ -10,13 +10,14 @@ import pytest
 from textual.app import ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Header, Input, OptionList, RadioButton, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, Static
 
 from phtui.app import PhTuiApp
 from phtui.config import Profile, Settings, load_settings
 from phtui.screens.connect import ConnectScreen
 from phtui.server.runner import RunningServer
 from phtui.widgets.key_bar import KeyBar
+from phtui.widgets.title_bar import TitleBar
 from tests.ui.support import press, wait_until
 
 SIZE = (120, 40)
@@ -26,7 +27,7 @@ class ModeScreen(Screen[None]):
     """Stands in for the Themes and Datasets screens, which have tests of their own."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(type(self).__name__)
         yield KeyBar()
 

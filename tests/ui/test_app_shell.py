@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Header, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
@@ -26,6 +26,7 @@ from phtui.screens.error import ErrorScreen
 from phtui.screens.help import HelpScreen, effective_keys
 from phtui.server.runner import RunningServer, start_server
 from phtui.widgets.key_bar import KeyBar
+from phtui.widgets.title_bar import TitleBar
 from tests.ui.support import press, wait_until
 
 SMALL = (80, 24)
@@ -55,7 +56,7 @@ class ListScreen(Screen[None]):
         return cast(PhTuiApp, self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield OptionList(id="list")
         yield Input(placeholder="draft", id="draft")
         yield KeyBar()
