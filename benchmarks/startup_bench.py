@@ -57,16 +57,17 @@ def run_phtui_child(url: str, project: int, out: str, *, shell_only: bool = Fals
     from textual import work
     from textual.app import ComposeResult
     from textual.screen import Screen
-    from textual.widgets import Header, OptionList
+    from textual.widgets import OptionList
 
     from phtui.app import PhTuiApp
     from phtui.widgets.key_bar import KeyBar
+    from phtui.widgets.title_bar import TitleBar
 
     class ListScreen(Screen[None]):
         """The least a Themes screen can be: the list of names."""
 
         def compose(self) -> ComposeResult:
-            yield Header()
+            yield TitleBar()
             yield OptionList()
             yield KeyBar()
 
