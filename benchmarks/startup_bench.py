@@ -15,7 +15,7 @@ Four children, interleaved run by run:
 - floor_pydantic: the floor plus importing pydantic and pydantic-settings first (as `phtui` does:
   its settings and models are built on them) and nothing else: what those libraries alone add.
 
-    .venv/bin/python benchmarks/startup_bench.py [--runs 15]
+    .venv/bin/python benchmarks/startup_bench.py [--runs 21]
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def time_child(kind: str, url: str, key: str, project: int, pycache: str) -> flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=21)  # single runs swing by +-25%
     options = parser.parse_args()
 
     from phtui.server.runner import start_server
