@@ -36,15 +36,15 @@ MODE_NAMES = ("themes", "datasets")
 
 
 def _without_css_refresh(screen: Screen[Any]) -> Screen[Any]:
-    """Open the first mode's screen without Textual's app-wide CSS refresh.
+    """Open a mode's screen without Textual's app-wide CSS refresh.
 
     Textual opens a mode whose screen has not seen the app's latest CSS update with a full
     refresh: every stylesheet parsed again (twice) and the whole app restyled, ~25 ms of startup
-    (benchmarks/startup_bench.py). While the app's stylesheet is the one built at startup (no
-    update since: count 0), all that refresh contributes is styling the App node itself before
-    the screen composes; that matters, as widgets cache their text colour from their ancestors.
-    So style the App node and mark the screen current. After a theme change, Textual's refresh
-    runs as usual.
+    (benchmarks/startup_bench.py) and again when the other mode first opens. While the app's
+    stylesheet is the one built at startup (no update since: count 0), all that refresh
+    contributes is styling the App node itself before the screen composes; that matters, as
+    widgets cache their text colour from their ancestors. So style the App node and mark the
+    screen current. After a theme change, Textual's refresh runs as usual.
     """
     app = screen.app
     if app._css_update_count == 0:
