@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, Static
 from phtui.api.models import Dataset, Page
 from phtui.core.paging import PageState
 from phtui.screens.confirm import ConfirmScreen
-from phtui.screens.dataset_common import client_of, mutation_allowed, report
+from phtui.screens.dataset_common import client_of, mutation_allowed, phtui_app, report
 from phtui.screens.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
 from phtui.widgets.items_table import (
     NARROW_DATE_WIDTH,
@@ -109,7 +109,9 @@ class DatasetsScreen(PagedScreen):
     def on_mount(self) -> None:
         self.query_one("#datasets-empty").display = False
         self.table.focus()
-        self.load()
+        if phtui_app(self.app).client is not None:
+            self.load()
+        # else the connect screen is on top: once connected, the app refreshes this screen.
 
     # ---------------------------------------------------------------------------- state
 

@@ -77,6 +77,30 @@ async def test_startup_without_a_key_opens_the_connect_screen() -> None:
             assert scope in hint
 
 
+async def test_datasets_mode_without_a_key_waits_quietly_then_loads(
+    fresh_server: RunningServer,
+) -> None:
+    from phtui.screens.datasets import DatasetsScreen
+
+    app = PhTuiApp(settings=load_settings(), mode="datasets")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectScreen)
+        assert not app._notifications  # no "not connected" behind the connect screen
+        screen = await enter_key(pilot, fresh_server.url, fresh_server.api_key)
+        projects = screen.query_one("#projects", OptionList)
+        await wait_until(pilot, lambda: projects.option_count > 0)
+        ids = [projects.get_option_at_index(i).id for i in range(projects.option_count)]
+        projects.highlighted = ids.index(str(fresh_server.project_id))
+        projects.action_select()
+        await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+        datasets = app.screen
+        assert isinstance(datasets, DatasetsScreen)
+        empty = datasets.query_one("#datasets-empty")  # shown once a (here empty) page loads
+        await wait_until(pilot, lambda: bool(empty.display))
+        assert not [n for n in app._notifications if n.severity == "error"]
+
+
 async def test_valid_key_lists_projects_then_connects(fresh_server: RunningServer) -> None:
     app = unconfigured_app()
     async with app.run_test(size=SIZE) as pilot:
