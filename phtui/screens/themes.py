@@ -197,10 +197,10 @@ class ThemesScreen(Screen[None]):
             theme_list.loading = False
         self.show_themes(themes, select_id)
         if not self._user_asked:
-            # Asked once, after the list is shown so the list comes first. Until the answer,
-            # official themes stay read-only: the safe default.
+            # Asked once, after the frame that shows the list: the list comes first. Until the
+            # answer, official themes stay read-only: the safe default.
             self._user_asked = True
-            self.load_user()
+            self.call_after_refresh(self.load_user)
 
     @work(exclusive=True, group="themes.user", exit_on_error=False)
     async def load_user(self) -> None:
