@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.pilot import Pilot
@@ -38,6 +38,11 @@ async def press(pilot: Pilot[Any], selector: str) -> None:
     await pilot.pause()
 
 
+# snap_compare from pytest-textual-snapshot; the sizes every screen's snapshots are taken at.
+SnapCompare = Callable[..., bool]
+SNAP_SIZES = [(120, 40), (80, 24)]
+
+
 def demo_app(server: RunningServer, mode: str) -> PhTuiApp:
     """The app as `phtui` builds it from settings, on `server`, with a fixed header label."""
     settings = Settings()
@@ -66,3 +71,14 @@ def record_calls(client: PostHogClient, method: str) -> list[dict[str, Any]]:
 
     setattr(client, method, recording)
     return calls
+
+
+def snap_mode(
+    snap_compare: SnapCompare,
+    server: RunningServer,
+    mode: str,
+    size: tuple[int, int],
+    run_before: Callable[[Pilot[Any]], Awaitable[None]],
+) -> bool:
+    """Compare the app opened in `mode` on `server`, after `run_before`, with its snapshot."""
+    return snap_compare(demo_app(server, mode), terminal_size=size, run_before=run_before)

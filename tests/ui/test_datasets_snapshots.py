@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +12,7 @@ from phtui.screens.dataset_items import DatasetItemsScreen
 from phtui.screens.datasets import DatasetsScreen
 from phtui.screens.item_editor import ItemEditorScreen
 from phtui.server.runner import RunningServer
-from tests.ui.support import demo_app, settle
-
-SIZES = [(120, 40), (80, 24)]
-SnapCompare = Callable[..., bool]
+from tests.ui.support import SNAP_SIZES, SnapCompare, settle, snap_mode
 
 
 @pytest.fixture(autouse=True)
@@ -46,34 +42,25 @@ async def editor_loaded(pilot: Pilot[Any]) -> None:
     await settle(pilot, lambda: isinstance(pilot.app.screen, ItemEditorScreen))
 
 
-def snap(
-    snap_compare: SnapCompare,
-    server: RunningServer,
-    size: tuple[int, int],
-    run_before: Callable[[Pilot[Any]], Awaitable[None]],
-) -> bool:
-    return snap_compare(demo_app(server, "datasets"), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SNAP_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_dataset_picker(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:
-    assert snap(snap_compare, demo_server, size, picker_loaded)
+    assert snap_mode(snap_compare, demo_server, "datasets", size, picker_loaded)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SNAP_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_items_table(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:
-    assert snap(snap_compare, demo_server, size, items_loaded)
+    assert snap_mode(snap_compare, demo_server, "datasets", size, items_loaded)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SNAP_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_item_editor(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:
-    assert snap(snap_compare, demo_server, size, editor_loaded)
+    assert snap_mode(snap_compare, demo_server, "datasets", size, editor_loaded)
 
 
 def test_export_modal(snap_compare: SnapCompare, demo_server: RunningServer) -> None:
@@ -82,4 +69,4 @@ def test_export_modal(snap_compare: SnapCompare, demo_server: RunningServer) -> 
         await pilot.press("x")
         await settle(pilot, lambda: type(pilot.app.screen).__name__ == "ExportScreen")
 
-    assert snap(snap_compare, demo_server, (80, 24), export_open)
+    assert snap_mode(snap_compare, demo_server, "datasets", (80, 24), export_open)

@@ -6,7 +6,6 @@ COLORTERM, outside SSH and tmux, so the colour-depth note is part of every pictu
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -17,10 +16,7 @@ from phtui.screens.palette_import import PaletteImportScreen
 from phtui.screens.theme_editor import ThemeEditorScreen
 from phtui.screens.themes import ThemesScreen
 from phtui.server.runner import RunningServer
-from tests.ui.support import demo_app, settle
-
-SIZES = [(120, 40), (80, 24)]
-SnapCompare = Callable[..., bool]
+from tests.ui.support import SNAP_SIZES, SnapCompare, settle, snap_mode
 
 
 @pytest.fixture(autouse=True)
@@ -73,42 +69,33 @@ async def import_modal(pilot: Pilot[Any]) -> None:
     await settle(pilot, lambda: True)
 
 
-def snap(
-    snap_compare: SnapCompare,
-    server: RunningServer,
-    size: tuple[int, int],
-    run_before: Callable[[Pilot[Any]], Awaitable[None]],
-) -> bool:
-    return snap_compare(demo_app(server, "themes"), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAP_SIZES)
 def test_theme_list(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:
-    assert snap(snap_compare, demo_server, size, listed)
+    assert snap_mode(snap_compare, demo_server, "themes", size, listed)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAP_SIZES)
 def test_preview(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:
-    assert snap(snap_compare, demo_server, size, preview_line_light)
+    assert snap_mode(snap_compare, demo_server, "themes", size, preview_line_light)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAP_SIZES)
 def test_analysis(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:
-    assert snap(snap_compare, demo_server, size, analysis)
+    assert snap_mode(snap_compare, demo_server, "themes", size, analysis)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAP_SIZES)
 def test_editor(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:
-    assert snap(snap_compare, demo_server, size, editor_with_bad_hex)
+    assert snap_mode(snap_compare, demo_server, "themes", size, editor_with_bad_hex)
 
 
 def test_import_modal(snap_compare: SnapCompare, demo_server: RunningServer) -> None:
-    assert snap(snap_compare, demo_server, (80, 24), import_modal)
+    assert snap_mode(snap_compare, demo_server, "themes", (80, 24), import_modal)
