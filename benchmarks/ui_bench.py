@@ -34,10 +34,10 @@ from textual.widgets import Input, OptionList
 from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import Settings
-from phtui.screens.theme_editor import ThemeEditorScreen
-from phtui.screens.themes import ThemesScreen
+from phtui.screens.themes.editor import ThemeEditorScreen
+from phtui.screens.themes.overview import ThemesScreen
 from phtui.server.runner import start_server
-from phtui.widgets.palette_chart import PaletteChart
+from phtui.widgets.themes.palette_chart import PaletteChart
 
 TARGET_MS = 50.0
 

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from phtui.config import ResolvedProfile, Settings
-from phtui.errors_ui import Reaction, describe
+from phtui.shell.errors import Reaction, describe
 from phtui.worker_reporting import ReportingWorkerManager
 
 if TYPE_CHECKING:
@@ -54,20 +54,20 @@ def _without_css_refresh(screen: Screen[Any]) -> Screen[Any]:
 
 
 def _themes_screen() -> Screen[Any]:
-    from phtui.screens.themes import ThemesScreen
+    from phtui.screens.themes.overview import ThemesScreen
 
     return _without_css_refresh(ThemesScreen())
 
 
 def _datasets_screen() -> Screen[Any]:
-    from phtui.screens.datasets import DatasetsScreen
+    from phtui.screens.datasets.picker import DatasetsScreen
 
     return _without_css_refresh(DatasetsScreen())
 
 
 def _entity_search() -> type[Provider]:
     # Imported when the palette first opens: textual.command is not needed to start up.
-    from phtui.commands import EntitySearch
+    from phtui.shell.commands import EntitySearch
 
     return EntitySearch
 

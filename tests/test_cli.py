@@ -120,10 +120,10 @@ def test_server_subcommand_is_dispatched(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_transfer_subcommands_are_dispatched(
     monkeypatch: pytest.MonkeyPatch, command: str, target: str
 ) -> None:
-    import phtui.transfer_cli
+    import phtui.cli.transfer
 
     seen: list[list[str]] = []
-    monkeypatch.setattr(phtui.transfer_cli, target, lambda argv: seen.append(argv) or 3)
+    monkeypatch.setattr(phtui.cli.transfer, target, lambda argv: seen.append(argv) or 3)
     assert main([command, "--dataset", "x"]) == 3
     assert seen == [["--dataset", "x"]]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from phtui.cli import main
+from phtui.cli.transfer import main_export, main_import
 from phtui.server.runner import RunningServer
-from phtui.transfer_cli import main_export, main_import
 
 
 @pytest.fixture

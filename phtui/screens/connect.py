@@ -27,9 +27,9 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from phtui.api.scopes import probe_scopes
 from phtui.config import EU_HOST, LOCAL_HOST, US_HOST, Profile, ResolvedProfile, Settings
-from phtui.plaintext import one_line
-from phtui.scopes import probe_scopes
+from phtui.core.text import one_line
 
 if TYPE_CHECKING:
     from phtui.api import PostHogClient

@@ -20,11 +20,10 @@ from phtui.core.jsondoc import (
     changed_fields,
     check_json,
     format_text,
-    one_line_preview,
     parse_json,
     pretty,
-    summarize,
 )
+from phtui.core.preview import one_line_preview, summarize
 
 json_values = st.recursive(
     st.none()

@@ -80,7 +80,7 @@ async def test_startup_without_a_key_opens_the_connect_screen() -> None:
 async def test_datasets_mode_without_a_key_waits_quietly_then_loads(
     fresh_server: RunningServer,
 ) -> None:
-    from phtui.screens.datasets import DatasetsScreen
+    from phtui.screens.datasets.picker import DatasetsScreen
 
     app = PhTuiApp(settings=load_settings(), mode="datasets")
     async with app.run_test(size=SIZE) as pilot:

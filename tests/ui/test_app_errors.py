@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from phtui.api import errors
-from phtui.errors_ui import Reaction, describe
+from phtui.shell.errors import Reaction, describe
 
 
 @pytest.mark.parametrize(

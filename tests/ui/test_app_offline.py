@@ -5,7 +5,7 @@ from __future__ import annotations
 from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import Profile, Settings
-from phtui.screens.themes import ThemesScreen
+from phtui.screens.themes.overview import ThemesScreen
 from phtui.server.runner import RunningServer
 from tests.ui.support import wait_until
 

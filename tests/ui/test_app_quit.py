@@ -15,8 +15,8 @@ from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import Settings
 from phtui.screens.confirm import ConfirmScreen
-from phtui.screens.theme_editor import ThemeEditorScreen
-from phtui.screens.themes import ThemesScreen
+from phtui.screens.themes.editor import ThemeEditorScreen
+from phtui.screens.themes.overview import ThemesScreen
 from phtui.server.runner import RunningServer
 from tests.ui.support import wait_until
 

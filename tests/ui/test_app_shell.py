@@ -181,8 +181,8 @@ async def test_number_keys_switch_modes(demo_server: RunningServer) -> None:
 
 
 async def test_the_real_mode_screens_are_wired(demo_server: RunningServer) -> None:
-    from phtui.screens.datasets import DatasetsScreen
-    from phtui.screens.themes import ThemesScreen
+    from phtui.screens.datasets.picker import DatasetsScreen
+    from phtui.screens.themes.overview import ThemesScreen
 
     app = PhTuiApp(settings=settings_for(demo_server), mode="datasets")
     async with app.run_test(size=LARGE) as pilot:
@@ -198,7 +198,7 @@ async def test_modes_open_without_an_app_wide_css_refresh_and_keep_their_colours
     from textual.color import Color
     from textual.widgets import Static
 
-    from phtui.screens.datasets import DatasetsScreen
+    from phtui.screens.datasets.picker import DatasetsScreen
 
     app = PhTuiApp(settings=settings_for(demo_server), mode="themes")
     refreshes: list[str] = []

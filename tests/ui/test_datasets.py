@@ -23,13 +23,13 @@ from phtui.config import Settings
 from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
 from phtui.core.jsondoc import pretty
 from phtui.screens.confirm import ConfirmScreen
-from phtui.screens.dataset_dialogs import ChoiceScreen, PromptScreen
-from phtui.screens.dataset_form import DatasetFormScreen
-from phtui.screens.dataset_items import DatasetItemsScreen
-from phtui.screens.datasets import DatasetsScreen
-from phtui.screens.item_conflict import ConflictScreen
-from phtui.screens.item_editor import ItemEditorScreen
-from phtui.screens.transfer import ExportScreen, ImportScreen
+from phtui.screens.datasets.conflict import ConflictScreen
+from phtui.screens.datasets.form import DatasetFormScreen
+from phtui.screens.datasets.item_editor import ItemEditorScreen
+from phtui.screens.datasets.items import DatasetItemsScreen
+from phtui.screens.datasets.picker import DatasetsScreen
+from phtui.screens.datasets.transfer import ExportScreen, ImportScreen
+from phtui.screens.dialogs import ChoiceScreen, PromptScreen
 from phtui.server.runner import RunningServer
 from phtui.widgets.json_editor import JsonEditor
 from tests.ui.support import record_calls, wait_until

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from phtui.screens.dataset_items import DatasetItemsScreen
-from phtui.screens.datasets import DatasetsScreen
-from phtui.screens.item_editor import ItemEditorScreen
+from phtui.screens.datasets.item_editor import ItemEditorScreen
+from phtui.screens.datasets.items import DatasetItemsScreen
+from phtui.screens.datasets.picker import DatasetsScreen
 from phtui.server.runner import RunningServer
 from tests.ui.support import SNAP_SIZES, SnapCompare, settle, snap_mode
 

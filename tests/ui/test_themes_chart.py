@@ -6,8 +6,8 @@ from rich.style import Style
 from textual.app import App, ComposeResult
 
 from phtui.core.palette import DARK_CHART_BG, LIGHT_CHART_BG, analyse_palette, best_text_color
-from phtui.widgets.palette_analysis import analysis_summary, analysis_text
-from phtui.widgets.palette_chart import (
+from phtui.widgets.themes.palette_analysis import analysis_summary, analysis_text
+from phtui.widgets.themes.palette_chart import (
     MAX_SERIES,
     PaletteChart,
     bar_grid,
@@ -15,7 +15,7 @@ from phtui.widgets.palette_chart import (
     demo_value,
     line_grid,
 )
-from phtui.widgets.swatches import SwatchGrid, printable
+from phtui.widgets.themes.swatches import SwatchGrid
 
 PALETTE = ("#1d4aff", "#621da6", "#42827e")
 BLOCKS = set(" ▁▂▃▄▅▆▇█")
@@ -157,10 +157,6 @@ async def test_swatches_show_token_and_hex_in_the_wcag_text_colour() -> None:
         grid.tall = False
         await pilot.pause()
         assert grid.size.height == 2
-
-
-def test_printable_escapes_control_characters() -> None:
-    assert printable("a\nb\x07[bold]") == "a\\nb\\x07[bold]"
 
 
 def test_analysis_text_flags_low_contrast_and_close_pairs() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from phtui.screens.theme_editor_state import (
+from phtui.core.theme_edit import (
     NEW_COLOR,
     InvalidDraftError,
     ThemeEditorState,

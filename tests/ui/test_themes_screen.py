@@ -18,13 +18,13 @@ from phtui.app import PhTuiApp
 from phtui.config import Settings
 from phtui.core.clipboard import osc52_sequence
 from phtui.screens.confirm import ConfirmScreen
-from phtui.screens.palette_import import PaletteImportScreen
-from phtui.screens.theme_editor import ThemeEditorScreen
-from phtui.screens.themes import ThemesScreen
+from phtui.screens.themes.editor import ThemeEditorScreen
+from phtui.screens.themes.overview import ThemesScreen
+from phtui.screens.themes.palette_import import PaletteImportScreen
 from phtui.server.runner import RunningServer
-from phtui.widgets.palette_analysis import PaletteAnalysis
-from phtui.widgets.palette_chart import PaletteChart
-from phtui.widgets.swatches import SwatchGrid
+from phtui.widgets.themes.palette_analysis import PaletteAnalysis
+from phtui.widgets.themes.palette_chart import PaletteChart
+from phtui.widgets.themes.swatches import SwatchGrid
 from tests.ui.support import record_calls, wait_until
 
 DEFAULT_THEME = [
@@ -472,8 +472,8 @@ async def test_read_only_disables_mutating_actions_visibly(demo_server: RunningS
 async def test_every_binding_has_an_id() -> None:
     from textual.binding import Binding
 
-    from phtui.screens.palette_import import PaletteImportScreen as Import
-    from phtui.screens.theme_editor import ColourList
+    from phtui.screens.themes.editor import ColourList
+    from phtui.screens.themes.palette_import import PaletteImportScreen as Import
 
     for owner in (ThemesScreen, ThemeEditorScreen, ColourList, Import):
         for binding in owner.BINDINGS:

@@ -12,9 +12,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, TextArea
 
-from phtui.screens.palette_import import PaletteImportScreen
-from phtui.screens.theme_editor import ThemeEditorScreen
-from phtui.screens.themes import ThemesScreen
+from phtui.screens.themes.editor import ThemeEditorScreen
+from phtui.screens.themes.overview import ThemesScreen
+from phtui.screens.themes.palette_import import PaletteImportScreen
 from phtui.server.runner import RunningServer
 from tests.ui.support import SNAP_SIZES, SnapCompare, settle, snap_mode
 

@@ -35,11 +35,12 @@ from phtui.api.models import Dataset, DatasetItem
 from phtui.core.clipboard import clipboard_hint, fits_osc52
 from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
 from phtui.core.jsondoc import changed_fields, pretty
-from phtui.screens.dataset_common import client_of, is_read_only, mutation_allowed, report
-from phtui.screens.dataset_dialogs import Choice, ChoiceScreen
-from phtui.screens.dataset_items import ITEM_DRAFT_KIND, EditorOutcome
-from phtui.screens.item_conflict import ConflictScreen
-from phtui.widgets.items_table import format_time, plain_preview, short_id
+from phtui.core.text import clip
+from phtui.screens.datasets.common import client_of, is_read_only, mutation_allowed, report
+from phtui.screens.datasets.conflict import ConflictScreen
+from phtui.screens.datasets.items import ITEM_DRAFT_KIND, EditorOutcome
+from phtui.screens.dialogs import Choice, ChoiceScreen
+from phtui.widgets.datasets.items_table import format_time, short_id
 from phtui.widgets.json_editor import JsonEditor, human_size
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.title_bar import TitleBar
@@ -217,7 +218,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
 
     def unsaved_summary(self) -> str:
         # Quitting still writes the last draft (on_unmount): the question says so.
-        dataset = plain_preview(self.dataset.name, 40)
+        dataset = clip(self.dataset.name, 40)
         if self.item is None:
             what = f"the new item in “{dataset}”"
         else:

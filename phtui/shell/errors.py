@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Literal
 
 from phtui.api import errors as api_errors
-from phtui.plaintext import printable
+from phtui.core.text import visible
 
 
 class Reaction(Enum):
@@ -33,7 +33,7 @@ class Problem:
 def describe(error: BaseException, *, action: str) -> Problem:
     """What to tell the user about `error`, raised while doing `action` ("Loading themes")."""
     title = f"{action} failed"
-    text = printable(str(error))
+    text = visible(str(error))
     if isinstance(error, api_errors.AuthenticationError):
         return Problem(title, text, "error", Reaction.RECONNECT)
     if isinstance(error, api_errors.TransportError):

@@ -24,10 +24,11 @@ from textual.widgets.option_list import Option
 from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
 from phtui.core.clipboard import PaletteFormat, clipboard_hint, fits_osc52, format_palette
-from phtui.screens.theme_editor_state import NEW_COLOR, ThemeEditorState
+from phtui.core.text import visible
+from phtui.core.theme_edit import NEW_COLOR, ThemeEditorState
 from phtui.widgets.key_bar import KeyBar
-from phtui.widgets.palette_chart import PaletteChart, chart_caption
-from phtui.widgets.swatches import DepthNote, SwatchGrid, chip, normalised_colors, printable
+from phtui.widgets.themes.palette_chart import PaletteChart, chart_caption
+from phtui.widgets.themes.swatches import DepthNote, SwatchGrid, chip, normalised_colors
 from phtui.widgets.title_bar import TitleBar
 from phtui.widgets.view_tabs import View, ViewTabs
 
@@ -237,7 +238,7 @@ class ThemesScreen(Screen[None]):
         prompt.append(" " * (_LIST_CHIPS - len(colors) + 1))
         if theme.is_global:
             prompt.append("★ ", style="bold #e4a604")
-        prompt.append(printable(theme.name))
+        prompt.append(visible(theme.name))
         return Option(prompt, id=str(theme.id))
 
     # ---- the selected theme --------------------------------------------------------------
@@ -286,7 +287,7 @@ class ThemesScreen(Screen[None]):
 
     def _heading(self, theme: DataColorTheme) -> Text:
         text = Text()
-        text.append(printable(theme.name), style="bold")
+        text.append(visible(theme.name), style="bold")
         text.append(f"  {len(theme.colors)} colours  ", style="dim")
         if theme.is_global and not self.is_staff:
             text.append("★ Official: read-only. d duplicates it to edit a copy.", style="#e4a604")
@@ -304,7 +305,7 @@ class ThemesScreen(Screen[None]):
         if self.query_one("#views", ContentSwitcher).current != "analysis":
             return  # analysed when the view is opened: keeps selection fast
         from phtui.core.palette import analyse_palette
-        from phtui.widgets.palette_analysis import PaletteAnalysis
+        from phtui.widgets.themes.palette_analysis import PaletteAnalysis
 
         pane = self.query_one("#analysis", Vertical)
         mounted = pane.query(PaletteAnalysis)
@@ -367,11 +368,11 @@ class ThemesScreen(Screen[None]):
 
     # ---- editing -------------------------------------------------------------------------
     def _open_editor(self, state: ThemeEditorState, title: str) -> None:
-        from phtui.screens.theme_editor import ThemeEditorScreen
+        from phtui.screens.themes.editor import ThemeEditorScreen
 
         def closed(saved: DataColorTheme | None) -> None:
             if saved is not None:
-                self.notify(f"Saved “{printable(saved.name)}”.", markup=False)
+                self.notify(f"Saved “{visible(saved.name)}”.", markup=False)
                 self.load_themes(saved.id)
 
         self.app.push_screen(ThemeEditorScreen(state, title=title), closed)
@@ -392,10 +393,10 @@ class ThemesScreen(Screen[None]):
         if theme is None:
             return
         state = ThemeEditorState(name=f"{theme.name} (copy)"[:100], colors=list(theme.colors))
-        self._open_editor(state, f"Add theme (a copy of {printable(theme.name)})")
+        self._open_editor(state, f"Add theme (a copy of {visible(theme.name)})")
 
     def action_import_palette(self) -> None:
-        from phtui.screens.palette_import import PaletteImportScreen
+        from phtui.screens.themes.palette_import import PaletteImportScreen
 
         def imported(colors: list[str] | None) -> None:
             if colors:
@@ -418,7 +419,7 @@ class ThemesScreen(Screen[None]):
         self.app.push_screen(
             ConfirmScreen(
                 "Delete theme",
-                f"Delete “{printable(theme.name)}”? PostHog deletes themes for good: "
+                f"Delete “{visible(theme.name)}”? PostHog deletes themes for good: "
                 "insights and dashboards using it fall back to the default theme.",
             ),
             answered,
@@ -436,7 +437,7 @@ class ThemesScreen(Screen[None]):
         if client is None:
             return
         await client.delete_theme(theme.id)
-        self.notify(f"Deleted “{printable(theme.name)}”.", markup=False)
+        self.notify(f"Deleted “{visible(theme.name)}”.", markup=False)
         self.load_themes(then_select)
 
     # ---- copy out ------------------------------------------------------------------------

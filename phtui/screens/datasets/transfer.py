@@ -27,7 +27,7 @@ from phtui.core.transfer import (
     export_items,
     import_items,
 )
-from phtui.screens.dataset_common import client_of, is_read_only, report
+from phtui.screens.datasets.common import client_of, is_read_only, report
 
 TRANSFER_CSS = """
 {name} {{ align: center middle; }}

@@ -34,7 +34,7 @@ def phtui_node_classes() -> list[type[DOMNode]]:
     classes: list[type[DOMNode]] = [PhTuiApp]
     for package_name in UI_PACKAGES:
         package = importlib.import_module(package_name)
-        for module_info in pkgutil.iter_modules(package.__path__, f"{package_name}."):
+        for module_info in pkgutil.walk_packages(package.__path__, f"{package_name}."):
             module = importlib.import_module(module_info.name)
             classes.extend(
                 value

@@ -21,12 +21,13 @@ from phtui.api.errors import NotFoundError, PostHogError, ValidationError
 from phtui.api.models import Dataset, DatasetItem, Page
 from phtui.core.drafts import DraftStore, default_draft_dir
 from phtui.core.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PageState
-from phtui.screens.dataset_common import client_of, mutation_allowed, report
-from phtui.screens.dataset_dialogs import PromptScreen
-from phtui.screens.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
-from phtui.widgets.items_table import ItemsTable, plain_preview, short_id
+from phtui.core.text import clip
+from phtui.screens.datasets.common import client_of, mutation_allowed, report
+from phtui.screens.datasets.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
+from phtui.screens.dialogs import PromptScreen
+from phtui.widgets.datasets.items_table import ItemsTable, short_id
+from phtui.widgets.datasets.pager import Pager
 from phtui.widgets.key_bar import KeyBar
-from phtui.widgets.pager import Pager
 from phtui.widgets.title_bar import TitleBar
 
 CACHED_PAGES = 4  # current, next, previous and one spare
@@ -109,9 +110,7 @@ class DatasetItemsScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         description = f" · {self.dataset.description}" if self.dataset.description else ""
-        yield Static(
-            plain_preview(self.dataset.name + description, 400), id="items-title", markup=False
-        )
+        yield Static(clip(self.dataset.name + description, 400), id="items-title", markup=False)
         yield Input(placeholder="Find in this page… (esc closes)", id="items-find")
         yield ItemsTable(id="items-table")
         yield Static("", id="items-empty", markup=False)
@@ -323,7 +322,7 @@ class DatasetItemsScreen(PagedScreen):
             self._edit(item)
 
     def _edit(self, item: DatasetItem | None) -> None:
-        from phtui.screens.item_editor import ItemEditorScreen
+        from phtui.screens.datasets.item_editor import ItemEditorScreen
 
         self.app.push_screen(ItemEditorScreen(self.dataset, item), self._after_editor)
 
@@ -375,12 +374,12 @@ class DatasetItemsScreen(PagedScreen):
     # ------------------------------------------------------------------------ transfer
 
     def action_export(self) -> None:
-        from phtui.screens.transfer import ExportScreen
+        from phtui.screens.datasets.transfer import ExportScreen
 
         self.app.push_screen(ExportScreen(self.dataset))
 
     def action_import_items(self) -> None:
-        from phtui.screens.transfer import ImportScreen
+        from phtui.screens.datasets.transfer import ImportScreen
 
         self.app.push_screen(ImportScreen(self.dataset), self._after_import)
 

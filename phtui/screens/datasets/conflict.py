@@ -16,7 +16,7 @@ from textual.widgets import Button, Static, TextArea
 
 from phtui.api.models import DatasetItem
 from phtui.core.jsondoc import canonical, pretty
-from phtui.widgets.items_table import format_time
+from phtui.widgets.datasets.items_table import format_time
 from phtui.widgets.json_editor import LARGE_VALUE_BYTES
 
 EDITABLE = ("input", "output", "metadata", "ref_trace_id", "ref_timestamp", "ref_source_id")

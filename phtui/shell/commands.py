@@ -13,7 +13,7 @@ from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from phtui.plaintext import one_line
+from phtui.core.text import one_line
 
 if TYPE_CHECKING:
     from phtui.api.models import DataColorTheme

@@ -18,8 +18,8 @@ from textual.widgets import Button, Input, Label, Static
 from phtui.api.errors import PostHogError
 from phtui.api.models import Dataset
 from phtui.core.jsondoc import JsonDocError, canonical, parse_json, pretty
-from phtui.screens.dataset_common import client_of, is_read_only, mutation_allowed, report
-from phtui.widgets.items_table import plain_preview
+from phtui.core.text import clip
+from phtui.screens.datasets.common import client_of, is_read_only, mutation_allowed, report
 from phtui.widgets.json_editor import JsonEditor
 
 NAME_MAX = 400  # PostHog's column size
@@ -117,7 +117,7 @@ class DatasetFormScreen(ModalScreen[Dataset | None]):
     def unsaved_summary(self) -> str:
         if self.dataset is None:
             return "the new dataset"
-        return f"the dataset “{plain_preview(self.dataset.name, 40)}”"
+        return f"the dataset “{clip(self.dataset.name, 40)}”"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return mutation_allowed(self.app, action)

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from phtui.core.colordepth import approximation_note, depth_from_color_system
 from phtui.core.palette import ColorParseError, best_text_color, parse_color, token_name
+from phtui.core.text import visible
 
 __all__ = [
     "SWATCH_MIN_WIDTH",
@@ -30,21 +31,12 @@ __all__ = [
     "SwatchGrid",
     "chip",
     "normalised_colors",
-    "printable",
     "swatch_style",
 ]
 
 # "preset-15" plus a space each side.
 SWATCH_MIN_WIDTH = 11
 _INVALID = Style(color="#e0e0e0", bgcolor="#5a1e1e")
-
-
-def printable(text: str) -> str:
-    """Server text made safe to draw: control characters become ``\\xNN`` escapes."""
-    return "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-        for char in text
-    )
 
 
 @lru_cache(maxsize=1024)
@@ -158,7 +150,7 @@ class SwatchGrid(Widget):
         color = normalised_colors((entry,))[0]
         style = swatch_style(color) if color else _INVALID
         raw = entry if isinstance(entry, str) else json.dumps(entry)
-        shown = color if color else printable(raw)
+        shown = color if color else visible(raw, keep_newlines=False)
         # Tall swatches keep a blank first line so the text sits low, like a paint chip.
         texts = (token_name(index), shown) if not self.tall else ("", token_name(index), shown)
         text = texts[line] if line < len(texts) else ""

@@ -21,13 +21,14 @@ from textual.widgets.option_list import Option
 from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
 from phtui.core.palette import analyse_palette, token_name
+from phtui.core.text import visible
+from phtui.core.theme_edit import InvalidDraftError, ThemeEditorState
 from phtui.screens.confirm import ConfirmScreen
-from phtui.screens.palette_import import PaletteImportScreen
-from phtui.screens.theme_editor_state import InvalidDraftError, ThemeEditorState
+from phtui.screens.themes.palette_import import PaletteImportScreen
 from phtui.widgets.key_bar import KeyBar
-from phtui.widgets.palette_analysis import analysis_summary
-from phtui.widgets.palette_chart import PaletteChart, chart_caption
-from phtui.widgets.swatches import DepthNote, chip, printable
+from phtui.widgets.themes.palette_analysis import analysis_summary
+from phtui.widgets.themes.palette_chart import PaletteChart, chart_caption
+from phtui.widgets.themes.swatches import DepthNote, chip
 from phtui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         if color is not None:
             prompt.append(color)
         else:
-            prompt.append(f"⚠ {printable(self.state.colors[index])}", style="bold #ff6b6b")
+            prompt.append(f"⚠ {visible(self.state.colors[index])}", style="bold #ff6b6b")
         return Option(prompt)
 
     def _refresh_preview(self) -> None:
@@ -392,7 +393,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
     def unsaved_summary(self) -> str:
         if self.state.is_new:
             return "a new theme"
-        return f"the theme “{printable(self.state.name)}”" if self.state.name else "a theme"
+        return f"the theme “{visible(self.state.name)}”" if self.state.name else "a theme"
 
     def action_save(self) -> None:
         self._finish_row()
@@ -420,7 +421,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
                 theme = await client.update_theme(self.state.theme_id, **payload)
         except PostHogError as error:
             # Keep every edit; say what PostHog said, in its words.
-            self._update_status(f"Not saved: {printable(str(error))}")
+            self._update_status(f"Not saved: {visible(str(error))}")
             self.shell.show_error(error, action="Saving theme")
             return
         self.state.mark_saved(theme.id, theme.name, theme.colors)

@@ -16,8 +16,8 @@ from textual.screen import Screen
 
 from phtui.api.models import Page
 from phtui.core.paging import PageState
-from phtui.screens.dataset_dialogs import PromptScreen
-from phtui.widgets.pager import Pager
+from phtui.screens.dialogs import PromptScreen
+from phtui.widgets.datasets.pager import Pager
 
 T = TypeVar("T")
 

@@ -20,7 +20,8 @@ from textual import events
 from textual.widgets import DataTable
 
 from phtui.api.models import DatasetItem
-from phtui.core.jsondoc import one_line_preview, summarize
+from phtui.core.preview import summarize
+from phtui.core.text import clip
 
 ID_WIDTH = 8
 TRACE_WIDTH = 12
@@ -39,14 +40,6 @@ CELL_PADDING = 2  # DataTable's default cell_padding of 1 on each side
 def short_id(item_id: str) -> str:
     """The last characters of an id: UUIDv7 ids share their leading (time) digits."""
     return item_id[-ID_WIDTH:]
-
-
-def plain_preview(text: str, width: int) -> str:
-    """A string escaped and cut like a JSON preview, without the JSON quotes."""
-    if len(text) <= width and text.isascii() and text.isprintable():
-        return text
-    # One cell more than the column: the opening quote, removed below.
-    return one_line_preview(text, width + 1).removeprefix('"').removesuffix('"')
 
 
 def format_time(value: datetime | None, *, wide: bool) -> str:
@@ -204,7 +197,7 @@ class ItemsTable(DataTable[Text]):
             Text(summarize(item.input, layout.input)),
             Text(summarize(item.output, layout.output)),
             Text(summarize(item.metadata, layout.metadata)),
-            Text(plain_preview(item.ref_trace_id, TRACE_WIDTH) if item.ref_trace_id else "—"),
+            Text(clip(item.ref_trace_id, TRACE_WIDTH) if item.ref_trace_id else "—"),
         ]
         if layout.wide:
             cells.append(Text(format_time(item.created_at, wide=True)))

@@ -20,18 +20,18 @@ from textual.widgets import DataTable, Input, Static
 
 from phtui.api.models import Dataset, Page
 from phtui.core.paging import PageState
+from phtui.core.text import clip
 from phtui.screens.confirm import ConfirmScreen
-from phtui.screens.dataset_common import client_of, mutation_allowed, phtui_app, report
-from phtui.screens.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
-from phtui.widgets.items_table import (
+from phtui.screens.datasets.common import client_of, mutation_allowed, phtui_app, report
+from phtui.screens.datasets.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
+from phtui.widgets.datasets.items_table import (
     NARROW_DATE_WIDTH,
     WIDE_DATE_WIDTH,
     WIDE_LAYOUT_MIN,
     format_time,
-    plain_preview,
 )
+from phtui.widgets.datasets.pager import Pager
 from phtui.widgets.key_bar import KeyBar
-from phtui.widgets.pager import Pager
 from phtui.widgets.title_bar import TitleBar
 
 PAGE_SIZE = 30  # as PostHog's own dataset list
@@ -197,11 +197,9 @@ class DatasetsScreen(PagedScreen):
             table.clear()
         for dataset in self._datasets:
             cells = [
-                Text(plain_preview(dataset.name, columns.name), style="bold"),
+                Text(clip(dataset.name, columns.name), style="bold"),
                 Text(
-                    plain_preview(dataset.description, columns.description)
-                    if dataset.description
-                    else "—"
+                    clip(dataset.description, columns.description) if dataset.description else "—"
                 ),
             ]
             if columns.wide:
@@ -263,7 +261,7 @@ class DatasetsScreen(PagedScreen):
         event.stop()
         dataset = self.current
         if dataset is not None:
-            from phtui.screens.dataset_items import DatasetItemsScreen
+            from phtui.screens.datasets.items import DatasetItemsScreen
 
             self.app.push_screen(DatasetItemsScreen(dataset), self._back_from_items)
 
@@ -271,12 +269,12 @@ class DatasetsScreen(PagedScreen):
         self.load()
 
     def action_new(self) -> None:
-        from phtui.screens.dataset_form import DatasetFormScreen
+        from phtui.screens.datasets.form import DatasetFormScreen
 
         self.app.push_screen(DatasetFormScreen(None), self._after_form)
 
     def action_edit(self) -> None:
-        from phtui.screens.dataset_form import DatasetFormScreen
+        from phtui.screens.datasets.form import DatasetFormScreen
 
         if self.current is not None:
             self.app.push_screen(DatasetFormScreen(self.current), self._after_form)

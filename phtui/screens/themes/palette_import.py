@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from phtui.core.palette import ColorParseError, parse_palette
-from phtui.widgets.swatches import SwatchGrid
+from phtui.widgets.themes.swatches import SwatchGrid
 
 __all__ = ["PaletteImportScreen"]
 

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from phtui.core.palette import ColorPair, PaletteReport, token_name
-from phtui.widgets.swatches import chip
+from phtui.widgets.themes.swatches import chip
 
 __all__ = ["PaletteAnalysis", "analysis_summary", "analysis_text"]
 

@@ -133,7 +133,7 @@ def config_command(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"phtui: {error}", file=sys.stderr)
         return 2
-    from phtui.keymap import unknown_ids
+    from phtui.shell.keymap import unknown_ids
 
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -149,13 +149,13 @@ def server_command(argv: list[str]) -> int:
 
 
 def export_command(argv: list[str]) -> int:
-    from phtui.transfer_cli import main_export
+    from phtui.cli.transfer import main_export
 
     return main_export(argv)
 
 
 def import_command(argv: list[str]) -> int:
-    from phtui.transfer_cli import main_import
+    from phtui.cli.transfer import main_import
 
     return main_import(argv)
 
