@@ -31,3 +31,15 @@ def format_datetime(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+MAX_INT_ID = 2**63 - 1  # sqlite's (and PostgreSQL's bigint) largest integer
+
+
+def parse_int_id(text: str) -> int | None:
+    """An integer id from a URL: ASCII digits only (`"²".isdigit()` is true), at most 2**63-1;
+    anything else matches no row."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_INT_ID else None
