@@ -6,7 +6,9 @@ at the interpreter's recursion limit (less the frames already in use), so one de
 make a whole page unreadable. The client therefore reads a page in up to three ways:
 
 1. `TypeAdapter.validate_json`: the fast path, any value up to 200 levels;
-2. `json.loads` then `validate_python`: up to what the recursion limit leaves (about 900);
+2. `json.loads` then `validate_python`: up to what the recursion limit leaves, which is why
+   `loads_on_fresh_stack` tries again on a thread of its own, whose stack is empty (about 990
+   levels, more than a Python PostHog can store or send, whatever the caller's own depth);
 3. `loads`, below: an iterative parser with no depth limit of its own. A container nested
    deeper than `max_depth` (what the rest of the program could still handle, see
    `safe_depth`) is not built: it becomes `TOO_DEEP`, and `mark_too_deep` turns each object
@@ -19,9 +21,18 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
-__all__ = ["TOO_DEEP", "loads", "mark_too_deep", "safe_depth"]
+__all__ = [
+    "TOO_DEEP",
+    "dumps_on_fresh_stack",
+    "loads",
+    "loads_on_fresh_stack",
+    "mark_too_deep",
+    "safe_depth",
+]
 
 
 class _TooDeep:
@@ -42,6 +53,41 @@ _LITERALS = {"true": True, "false": False, "null": None}
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 # Frames kept free for the code that uses a value after it is read (formatting, comparing).
 _HEADROOM = 100
+
+
+_fresh_stack: ThreadPoolExecutor | None = None
+_fresh_stack_lock = threading.Lock()
+
+
+def _on_fresh_stack() -> ThreadPoolExecutor:
+    global _fresh_stack
+    with _fresh_stack_lock:
+        if _fresh_stack is None:
+            _fresh_stack = ThreadPoolExecutor(1, thread_name_prefix="phtui-deep-json")
+        return _fresh_stack
+
+
+def loads_on_fresh_stack(data: bytes | str) -> Any:
+    """`json.loads`, and if the caller's stack is too deep for `data`, again on a thread whose
+    stack is empty. Raises RecursionError when even that is not deep enough."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        pass
+    return _on_fresh_stack().submit(json.loads, data).result()
+
+
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def dumps_on_fresh_stack(value: Any) -> bytes:
+    """A request body as httpx would encode it (compact UTF-8, NaN refused), done again on a
+    thread of its own when the caller's stack is too deep for `value`."""
+    try:
+        return _compact(value).encode()
+    except RecursionError:
+        pass
+    return _on_fresh_stack().submit(_compact, value).result().encode()
 
 
 def safe_depth() -> int:

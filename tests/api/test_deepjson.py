@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phtui.api.deepjson import TOO_DEEP, loads, mark_too_deep, safe_depth
+from phtui.api.deepjson import TOO_DEEP, loads, loads_on_fresh_stack, mark_too_deep, safe_depth
 
 json_values = st.recursive(
     st.none()
@@ -100,3 +100,26 @@ def test_safe_depth_leaves_room_below_the_recursion_limit() -> None:
     depth = safe_depth()
     assert 0 < depth < sys.getrecursionlimit() - 100
     json.loads("[" * depth + "]" * depth)  # what it allows, recursive code here can handle
+
+
+def _from_a_deep_stack(frames: int, text: str) -> Any:
+    if frames:
+        return _from_a_deep_stack(frames - 1, text)
+    return loads_on_fresh_stack(text)
+
+
+def test_a_deep_caller_still_reads_what_python_can_write() -> None:
+    depth = sys.getrecursionlimit() - 60
+    text = "[" * depth + "]" * depth
+    with pytest.raises(RecursionError):
+        _deep_json_loads(sys.getrecursionlimit() // 2, text)
+    value = _from_a_deep_stack(sys.getrecursionlimit() // 2, text)
+    assert isinstance(value, list)
+    with pytest.raises(RecursionError):  # beyond any stack: left to `loads`
+        loads_on_fresh_stack("[" * 5000 + "]" * 5000)
+
+
+def _deep_json_loads(frames: int, text: str) -> Any:
+    if frames:
+        return _deep_json_loads(frames - 1, text)
+    return json.loads(text)
