@@ -282,6 +282,7 @@ class PostHogClient:
         self._timeout = timeout
         self._user_agent = user_agent
         self._transport = transport
+        self._allow_insecure_http = allow_insecure_http
         self._auth = OriginBoundBearer(key, self._host)
         self._datasets_api: DatasetsApi | None = None
         self._detecting: asyncio.Lock | None = None
@@ -967,8 +968,18 @@ class PostHogClient:
         if target is None or target.scheme not in {"http", "https"} or not target.host:
             raise RedirectError(302, location="", method="GET", path=path)
         origin = f"{target.scheme}://{target.netloc.decode('ascii')}"
+        if urls.same_origin(origin, self._host):  # PostHog's own origin: its rules, its key
+            response = await self._request(
+                "GET", target.path, params=dict(target.params), stream=True
+            )
+            try:
+                async for line in self._lines(response, "GET", path):
+                    yield line
+            finally:
+                await response.aclose()
+            return
         if target.scheme == "http" and not (
-            self._host.startswith("http://") or urls.is_loopback(target.host)
+            self._allow_insecure_http or urls.is_loopback(target.host)
         ):
             raise StorageError(
                 f"PostHog sent the export's download to plain http://{target.host}; refusing "

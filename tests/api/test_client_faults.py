@@ -490,3 +490,22 @@ async def test_list_all_raises_the_clients_own_error_when_a_page_fails() -> None
         with pytest.raises(NotFoundError) as caught:
             await api.list_all_dataset_items("d1", revision=90)
     assert caught.value.__context__ is None
+
+
+async def test_a_download_redirected_within_posthogs_origin_stays_on_the_client() -> None:
+    def storage(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("no other origin is involved")
+
+    route, seen = _export_routes(storage, location="/files/7.jsonl?token=t0k3n")
+
+    def same_origin(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/files/7.jsonl":
+            seen.append(request)
+            return httpx.Response(200, content=b'{"a":1}\n')
+        return route(request)
+
+    async with make_client(same_origin, Sleeps(), datasets_api="revisioned") as api:
+        got = [line async for line in api.download_dataset_export("d1", 7)]
+    assert got == ['{"a":1}']
+    assert seen[-1].url.params["token"] == "t0k3n"
+    assert seen[-1].headers["Authorization"] == f"Bearer {KEY}"  # PostHog's own origin
