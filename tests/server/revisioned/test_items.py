@@ -141,6 +141,17 @@ def test_omitted_fields_default_to_null_and_empty_metadata(
             "source_timestamp",
         ),
         (
+            {
+                "dataset": "{ds}",
+                "input": 1,
+                "source_trace_id": "t",
+                "source_timestamp": "0001-01-01T00:00+05:00",
+            },
+            "overflow",
+            "Datetime value out of range.",
+            "source_timestamp",
+        ),
+        (
             {"dataset": "{ds}", "input": 1, "source_event_id": "e"},
             "invalid_input",
             "Provide a source trace ID when using a source event ID or timestamp.",
