@@ -26,9 +26,9 @@ lose or delay their answer) is available for tests through `ServerOptions`.
 What it does not do: sessions, OAuth or sharing tokens, a `personal_api_key` inside the
 body; DRF's OPTIONS metadata (405 here); multipart bodies (415); access-control rules beyond
 organization membership and the per-dataset levels set in `ServerOptions`; any other PostHog
-endpoint (404 "Endpoint not found."). A body over 20 MB gets 413 with a PostHog-style body (PostHog's exact
-answer is unknown). Not for production: it binds to loopback by default, stores API keys
-hashed, and serves one user.
+endpoint (404 "Endpoint not found."). A body over 20 MB gets 413 with a PostHog-style body
+(PostHog's exact answer is unknown). Not for production: it binds to loopback by default, stores
+API keys hashed, and serves one user.
 
 Layering: imports nothing from `phtui.api`, `phtui.core` or the UI.
 Entry points: `phtui.server.runner.start_server()` and `phtui server` (`phtui.server.cli`).
