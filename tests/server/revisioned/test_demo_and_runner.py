@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from phtui.server.options import ServerOptions
 from phtui.server.runner import RunningServer, start_server
 
 Json = dict[str, Any]
@@ -211,3 +212,24 @@ def test_cli_modes_and_no_limits() -> None:
     assert (args.datasets_api, args.no_limits) == ("revisioned", False)
     args = build_parser().parse_args(["--datasets-api", "classic", "--no-limits"])
     assert (args.datasets_api, args.no_limits) == ("classic", True)
+    options = ServerOptions()
+    options.lift_limits()
+    assert (
+        options.max_datasets_per_project,
+        options.max_items_per_dataset,
+        options.max_versions_per_item,
+        options.export_creations_per_day,
+    ) == (None, None, None, None)
+
+
+def test_classic_mode_has_none_of_the_revisioned_routes(
+    api: httpx.Client, fresh_server: RunningServer
+) -> None:
+    dataset = api.post("datasets/", json={"name": "classic"}).json()
+    assert "deleted" in dataset and "archived" not in dataset
+    for path in (f"datasets/{dataset['id']}/archive/", f"datasets/{dataset['id']}/revisions/"):
+        assert api.post(path).json()["detail"] == "Endpoint not found."
+    assert api.get("dataset_items/").status_code == 200  # no `dataset` needed
+    assert api.get("datasets/", params={"limit": 1000}).status_code == 200
+    delete = api.delete(f"datasets/{dataset['id']}/")
+    assert (delete.status_code, delete.content) == (405, b"")
