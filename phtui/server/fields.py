@@ -114,7 +114,10 @@ def date_time(name: str, value: Any, form: bool) -> datetime:
         except ValueError:
             moment = None
         if moment is not None:
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            try:
+                return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+            except OverflowError:  # DRF's DateTimeField.enforce_timezone
+                raise validation_error("overflow", "Datetime value out of range.", name) from None
     raise validation_error(
         "invalid",
         f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT_HINT}.",

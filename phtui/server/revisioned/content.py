@@ -25,12 +25,15 @@ def _jsonb_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(sorted(dict(pairs).items(), key=_jsonb_key))
 
 
+_jsonb_decode = json.JSONDecoder(object_pairs_hook=_jsonb_object).decode
+
+
 def stored(value: Any) -> str:
     """Compact text with jsonb's key order (the decoder reorders every object, bottom up)."""
     text = _compact(value)
     if "{" not in text:
         return text
-    return _compact(json.loads(text, object_pairs_hook=_jsonb_object))
+    return _compact(_jsonb_decode(text))
 
 
 def stored_or_null(value: Any) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -121,7 +121,9 @@ class History:
             source_timestamp=source_timestamp,
         )
         self._new_items.add(item.id)
-        return self._add_version(item, at=at, user_id=user_id, content=content, archived=False)
+        return self._add_version(
+            item, at=at, stamp=stamp, user_id=user_id, content=content, archived=False
+        )
 
     def change(
         self,
@@ -134,7 +136,12 @@ class History:
     ) -> ItemState:
         """Version n+1 of an existing item: new content (None keeps it) and archived flag."""
         return self._add_version(
-            item, at=at, user_id=user_id, content=content or item.content, archived=archived
+            item,
+            at=at,
+            stamp=format_datetime(at),
+            user_id=user_id,
+            content=content or item.content,
+            archived=archived,
         )
 
     def _add_version(
@@ -142,11 +149,11 @@ class History:
         item: ItemState,
         *,
         at: datetime,
+        stamp: str,
         user_id: int | None,
         content: Content,
         archived: bool,
     ) -> ItemState:
-        stamp = format_datetime(at)
         self.revision += 1
         self.revision_id = uuid7(at, self._rng)
         self.updated_at = stamp
@@ -180,12 +187,21 @@ class History:
             stamp,
             user_id,
         ]
-        updated = replace(
-            item,
-            version=item.version + 1,
-            version_id=version_id,
-            archived=archived,
-            content=content,
+        updated = ItemState(  # not dataclasses.replace: this runs once per bulk-loaded item
+            item.id,
+            item.team_id,
+            item.dataset_id,
+            item.client_item_id,
+            item.created_at,
+            item.created_by,
+            item.version + 1,
+            version_id,
+            archived,
+            content,
+            item.source_output,
+            item.source_trace_id,
+            item.source_event_id,
+            item.source_timestamp,
         )
         self.items[item.id] = updated
         return updated

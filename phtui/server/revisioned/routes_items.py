@@ -51,6 +51,7 @@ def list_items(ctx: RequestContext) -> Response:
         dataset["id"],
         archived=archived,
         revision=None if revision == current else revision,  # the latest: the quick path
+        current_revision=current,
         limit=page.limit,
         offset=page.offset,
     )

@@ -86,6 +86,9 @@ def search_text(stored_metadata: str) -> str:
 class RevisionedStore:
     def __init__(self, store: Store) -> None:
         self.store = store
+        # Item counts by (dataset, archived, revision, dataset's current revision): every item
+        # change moves the current revision, so an entry can never go stale.
+        self._counts: dict[tuple[str, bool, int | None, int | None], int] = {}
 
     # -- datasets --------------------------------------------------------------------------
 
@@ -198,13 +201,21 @@ class RevisionedStore:
         )
 
     def list_items(
-        self, dataset_id: str, *, archived: bool, revision: int | None, limit: int, offset: int
+        self,
+        dataset_id: str,
+        *,
+        archived: bool,
+        revision: int | None,
+        current_revision: int | None,
+        limit: int,
+        offset: int,
     ) -> tuple[int, list[Row]]:
         """Newest item first, then item id. `revision` None = the current versions, else the
         snapshot at that revision."""
+        key = (dataset_id, archived, revision, current_revision)
         if revision is None:
             where, params = "dataset_id = ? AND archived = ?", [dataset_id, int(archived)]
-            count = self.store.read_one(f"SELECT count(*) AS n FROM rv_items WHERE {where}", params)
+            count = self._count(key, f"SELECT count(*) FROM rv_items WHERE {where}", params)
             # Skip `offset` rows inside the page index, then join only the page.
             rows = self.store.read_all(
                 f"{ITEM_SELECT} WHERE v.id = i.version_id AND i.rowid IN"
@@ -219,15 +230,25 @@ class RevisionedStore:
                 " AND (v.until_revision IS NULL OR v.until_revision > ?) AND v.archived = ?"
             )
             params = [dataset_id, revision, revision, int(archived)]
-            count = self.store.read_one(
-                f"SELECT count(*) AS n FROM rv_versions v WHERE {where}", params
-            )
+            count = self._count(key, f"SELECT count(*) FROM rv_versions v WHERE {where}", params)
             rows = self.store.read_all(
                 f"{ITEM_SELECT} WHERE {where}"
                 " ORDER BY v.item_created_at DESC, v.item_id LIMIT ? OFFSET ?",
                 [*params, limit, offset],
             )
-        return (0 if count is None else int(count["n"])), rows
+        return count, rows
+
+    def _count(
+        self, key: tuple[str, bool, int | None, int | None], sql: str, params: list[Any]
+    ) -> int:
+        cached = self._counts.get(key)
+        if cached is None:
+            row = self.store.read_one(sql, params)
+            cached = 0 if row is None else int(row[0])
+            if len(self._counts) > 4096:
+                self._counts.clear()
+            self._counts[key] = cached
+        return cached
 
     def snapshot_for_export(self, dataset_id: str, revision: int) -> list[Row]:
         """Active items at `revision`, oldest item first (the export file's order)."""
