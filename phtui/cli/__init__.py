@@ -133,7 +133,7 @@ def config_command(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"phtui: {error}", file=sys.stderr)
         return 2
-    from phtui.shell.keymap import unknown_ids
+    from phtui.cli.keymap import unknown_ids
 
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
