@@ -37,10 +37,9 @@ def find_key(request: Request) -> tuple[str, str] | None:
     return None
 
 
-def required_scope(scope_object: str, method: str) -> str:
-    """Reads (GET, HEAD, OPTIONS) need `X:read`, everything else `X:write`."""
-    action = "read" if method in {"GET", "HEAD", "OPTIONS"} else "write"
-    return f"{scope_object}:{action}"
+def required_scope(scope_object: str, *, read: bool) -> str:
+    """Read actions need `X:read`, everything else `X:write`."""
+    return f"{scope_object}:{'read' if read else 'write'}"
 
 
 def check_scope(key_scopes: Sequence[str], required: str) -> None:

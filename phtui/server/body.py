@@ -1,17 +1,26 @@
-"""Request bodies as DRF's parsers read them: JSON or form-encoded, 20 MB at most."""
+"""Request bodies as DRF's parsers read them: JSON or form-encoded, 20 MB at most.
+
+Bad input is always a 400, never a 500: non-finite numbers (`NaN`, `Infinity`, `1e400`), bodies
+nested deeper than `jsonvalues.MAX_DEPTH`, and lone UTF-16 surrogates (`"\\ud800"`, which no
+database can store) are parse errors.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
+from phtui.server import jsonvalues
 from phtui.server.errors import parse_error, request_too_large, unsupported_media_type
 
 MAX_BODY_BYTES = 20 * 1024 * 1024  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE in PostHog
+
+
+class ClientGone(Exception):
+    """The client hung up before its body arrived: there is no one to answer."""
 
 
 @dataclass(frozen=True)
@@ -27,16 +36,22 @@ async def read_raw(request: Request) -> bytes:
         raise request_too_large(MAX_BODY_BYTES)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise request_too_large(MAX_BODY_BYTES)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise request_too_large(MAX_BODY_BYTES)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise ClientGone from None
     return b"".join(chunks)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"Out of range float values are not JSON compliant: {name!r}")
+def parse_json(raw: bytes) -> Any:
+    try:
+        return jsonvalues.load(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise parse_error(f"JSON parse error - {error}") from None
 
 
 def parse(content_type: str | None, raw: bytes) -> Body:
@@ -45,10 +60,7 @@ def parse(content_type: str | None, raw: bytes) -> Body:
     if not raw or not media_type:
         return Body({}, is_form=False)
     if media_type == "application/json" or media_type.endswith("+json"):
-        try:
-            return Body(json.loads(raw, parse_constant=_reject_constant), is_form=False)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise parse_error(f"JSON parse error - {error}") from None
+        return Body(parse_json(raw), is_form=False)
     if media_type == "application/x-www-form-urlencoded":
         try:
             pairs = parse_qsl(raw.decode(), keep_blank_values=True)

@@ -11,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from phtui.server import body as request_body
-from phtui.server.errors import validation_error
+from phtui.server.errors import not_supported, validation_error
 from phtui.server.fields import Field, validate
 from phtui.server.ids import utc_now
 from phtui.server.options import ServerOptions
+from phtui.server.revisioned.services import Services
 from phtui.server.store import ApiKeyRecord, Row, Store
 
 
@@ -32,6 +33,13 @@ class RequestContext:
     raw_body: bytes = b""
     _body: request_body.Body | None = field(default=None, repr=False)
     clock: Callable[[], datetime] = utc_now
+    services: Services | None = None  # the revisioned API's, None in classic mode
+
+    @property
+    def revisioned(self) -> Services:
+        if self.services is None:
+            raise RuntimeError("this route belongs to the revisioned datasets API")
+        return self.services
 
     @property
     def team_id(self) -> int:
@@ -46,7 +54,11 @@ class RequestContext:
             self._body = request_body.parse(content_type, self.raw_body)
         return self._body
 
-    def validated(self, fields: list[Field], *, partial: bool) -> dict[str, Any]:
+    def validated(
+        self, fields: list[Field], *, partial: bool, strict: bool = False
+    ) -> dict[str, Any]:
+        """The body's fields; `strict` (the revisioned API) refuses keys not in `fields`, the
+        alphabetically first one reported."""
         parsed = self.body()
         if not isinstance(parsed.data, dict):
             if parsed.data is None:
@@ -56,6 +68,10 @@ class RequestContext:
                 f"Invalid data. Expected a dictionary, but got {type(parsed.data).__name__}.",
                 None,
             )
+        if strict:
+            unknown = sorted(set(parsed.data) - {field.name for field in fields})
+            if unknown:
+                raise not_supported(unknown[0])
         return validate(parsed.data, fields, partial=partial, form=parsed.is_form)
 
 

@@ -341,17 +341,25 @@ def _tricky_items() -> Iterator[dict[str, Any]]:
         }
 
 
-def own_rows(store: Store, *, team_id: int, user_id: int) -> None:
-    """The demo user's themes and datasets."""
-    base = datetime(2025, 3, 10, 14, 2, 11, 481203, tzinfo=UTC)
+THEMES_BASE = datetime(2025, 3, 10, 14, 2, 11, 481203, tzinfo=UTC)
+
+
+def own_themes(store: Store, *, team_id: int, user_id: int) -> None:
+    """The demo user's colour themes (the same in both datasets modes)."""
     for offset, (name, colors) in enumerate(OWN_THEMES):
+        created = THEMES_BASE + timedelta(hours=offset * 5, seconds=offset * 37)
         store.insert_theme(
             team_id=team_id,
             name=name,
             colors=colors,
-            created_at=format_datetime(base + timedelta(hours=offset * 5, seconds=offset * 37)),
+            created_at=format_datetime(created),
             created_by=user_id,
         )
+
+
+def own_rows(store: Store, *, team_id: int, user_id: int) -> None:
+    """The demo user's classic datasets."""
+    base = THEMES_BASE
     rng = random.Random(20250310)
     writer = _Writer(store, rng, team_id, user_id)
     support = writer.dataset(
@@ -390,16 +398,23 @@ def own_rows(store: Store, *, team_id: int, user_id: int) -> None:
     writer.items(old, _support_items(rng, 5), start=base - timedelta(days=20), step_seconds=60)
 
 
-def other_team_rows(store: Store, *, team_id: int, user_id: int) -> None:
-    """Rows in another organization's team: never visible to the seeded user."""
-    created = datetime(2025, 2, 14, 16, 30, 0, 250000, tzinfo=UTC)
+OTHER_TEAM_CREATED = datetime(2025, 2, 14, 16, 30, 0, 250000, tzinfo=UTC)
+
+
+def other_team_theme(store: Store, *, team_id: int, user_id: int) -> None:
+    """A theme in another organization's team: never visible to the seeded user."""
     store.insert_theme(
         team_id=team_id,
         name="Globex palette",
         colors=["#0b3d91", "#fc3d21", "#ffffff"],
-        created_at=format_datetime(created),
+        created_at=format_datetime(OTHER_TEAM_CREATED),
         created_by=user_id,
     )
+
+
+def other_team_rows(store: Store, *, team_id: int, user_id: int) -> None:
+    """A classic dataset in another organization's team."""
+    created = OTHER_TEAM_CREATED
     rng = random.Random(2)
     writer = _Writer(store, rng, team_id, user_id)
     dataset_id = writer.dataset(

@@ -10,7 +10,14 @@ import math
 from starlette.responses import JSONResponse, Response
 
 
-class APIError(Exception):
+class ErrorResponse(Exception):
+    """Anything the pipeline answers as an error instead of running the handler to its end."""
+
+    def to_response(self) -> Response:
+        raise NotImplementedError
+
+
+class APIError(ErrorResponse):
     """An error the server answers with PostHog's error body and status."""
 
     def __init__(
@@ -36,6 +43,18 @@ class APIError(Exception):
 
     def to_response(self) -> Response:
         return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
+
+
+class BodyError(ErrorResponse):
+    """An error with a body of its own shape: the revisioned API's 409s are not flat."""
+
+    def __init__(self, status: int, body: dict[str, object]) -> None:
+        super().__init__(str(body.get("detail", "")))
+        self.status = status
+        self.body = body
+
+    def to_response(self) -> Response:
+        return JSONResponse(self.body, status_code=self.status)
 
 
 def validation_error(code: str, detail: str, attr: str | None) -> APIError:
@@ -66,6 +85,11 @@ def authentication_failed(source: str) -> APIError:
 def permission_denied(detail: str) -> APIError:
     # PostHog reports permission denials with type "authentication_error" too.
     return APIError(403, "authentication_error", "permission_denied", detail)
+
+
+def not_supported(key: str) -> APIError:
+    """The revisioned API's strict bodies: a key it does not know."""
+    return validation_error("invalid", "This field is not supported.", key)
 
 
 def not_found(detail: str = "Not found.") -> APIError:

@@ -3,7 +3,6 @@ order and the first invalid one is reported (as PostHog's error handler does).""
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from phtui.server import jsonvalues
 from phtui.server.errors import validation_error
 
 # DRF's BooleanField vocabulary (1 and 0 also match True, False, 1.0 and 0.0, as in DRF).
@@ -88,7 +88,7 @@ def char(max_length: int | None, *, allow_blank: bool) -> Callable[[str, Any, bo
 def any_json(name: str, value: Any, form: bool) -> Any:
     if form and isinstance(value, str):
         try:
-            return json.loads(value)
+            return jsonvalues.load(value)
         except ValueError:
             raise validation_error("invalid", "Value must be valid JSON.", name) from None
     return value
@@ -114,7 +114,10 @@ def date_time(name: str, value: Any, form: bool) -> datetime:
         except ValueError:
             moment = None
         if moment is not None:
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            try:
+                return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+            except OverflowError:  # DRF's DateTimeField.enforce_timezone
+                raise validation_error("overflow", "Datetime value out of range.", name) from None
     raise validation_error(
         "invalid",
         f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT_HINT}.",

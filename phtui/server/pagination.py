@@ -18,11 +18,17 @@ class PageRequest:
     offset: int
 
 
-def page_request(query: Mapping[str, str]) -> PageRequest:
-    """Missing, non-numeric, zero or negative `limit` -> the default; bad `offset` -> 0."""
+def page_request(
+    query: Mapping[str, str], *, default: int = DEFAULT_LIMIT, maximum: int | None = None
+) -> PageRequest:
+    """Missing, non-numeric, zero or negative `limit` -> the default; bad `offset` -> 0.
+    A `limit` above `maximum` is capped silently (DRF's `max_limit`)."""
     limit = _positive_int(query.get("limit"), strict=True)
     offset = _positive_int(query.get("offset"), strict=False)
-    return PageRequest(DEFAULT_LIMIT if limit is None else limit, offset or 0)
+    limit = default if limit is None else limit
+    if maximum is not None:
+        limit = min(limit, maximum)
+    return PageRequest(limit, offset or 0)
 
 
 def _positive_int(text: str | None, *, strict: bool) -> int | None:

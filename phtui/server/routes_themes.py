@@ -9,7 +9,7 @@ from phtui.server import serializers
 from phtui.server.context import RequestContext
 from phtui.server.errors import not_found, permission_denied
 from phtui.server.fields import Field, any_json, char
-from phtui.server.ids import format_datetime
+from phtui.server.ids import format_datetime, parse_int_id
 from phtui.server.store import Row
 
 THEME_FIELDS = [
@@ -66,7 +66,8 @@ def _save(ctx: RequestContext, *, partial: bool) -> Response:
 
 def _find(ctx: RequestContext) -> Row:
     pk = ctx.params["pk"]
-    theme = ctx.store.get_theme(ctx.team_id, int(pk)) if pk.isdigit() else None
+    theme_id = parse_int_id(pk)
+    theme = None if theme_id is None else ctx.store.get_theme(ctx.team_id, theme_id)
     if theme is None:
         raise not_found()
     return theme

@@ -1,7 +1,9 @@
 """Run the server in a background thread: what tests, benchmarks and `phtui --demo` use.
 
 `start_server()` binds the socket first (port 0 picks a free port), starts uvicorn on its own
-event loop in a daemon thread and returns once the server accepts connections.
+event loop in a daemon thread and returns once the server accepts connections. It serves the
+revisioned datasets API unless `datasets_api="classic"` asks for the classic one (older
+self-hosted instances); a database file remembers which one it was seeded for.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ import uvicorn
 
 from phtui.server import auth
 from phtui.server import seed as seeding
-from phtui.server.app import create_app
+from phtui.server.app import PostHogAPI, create_app
 from phtui.server.ids import format_datetime, utc_now, uuid7
-from phtui.server.options import ServerOptions
+from phtui.server.options import DATASETS_APIS, DatasetsApi, ServerOptions
 from phtui.server.protocol import DroppingH11Protocol
+from phtui.server.revisioned import bulk
+from phtui.server.revisioned.storage import StorageRequest
 from phtui.server.seed import OWN
 from phtui.server.store import Store, item_row, to_json
 
-__all__ = ["RunningServer", "ServerOptions", "start_server"]
+__all__ = ["DatasetsApi", "RunningServer", "ServerOptions", "start_server"]
 
 STARTUP_TIMEOUT_SECONDS = 10.0
 SHUTDOWN_GRACE_SECONDS = 1.0
@@ -89,9 +93,12 @@ class RunningServer:
         api_key: str,
         server: _ThreadServer,
         thread: threading.Thread,
+        api: PostHogAPI,
     ) -> None:
         self.store = store
         self.options = options
+        self.datasets_api: DatasetsApi = api.datasets_api
+        self._api = api
         self.host = host
         self.port = port
         self.url = f"http://{_url_host(host)}:{port}"
@@ -104,7 +111,16 @@ class RunningServer:
         self._stopped = False
 
     def __repr__(self) -> str:  # never show the key
-        return f"RunningServer(url={self.url!r}, project_id={self.project_id})"
+        return (
+            f"RunningServer(url={self.url!r}, project_id={self.project_id},"
+            f" datasets_api={self.datasets_api!r})"
+        )
+
+    @property
+    def storage_requests(self) -> list[StorageRequest]:
+        """Requests to the pre-signed export URLs (revisioned mode), oldest first."""
+        services = self._api.services
+        return [] if services is None else services.storage.requests
 
     def create_api_key(self, scopes: list[str], *, scoped_teams: list[int] | None = None) -> str:
         """A new personal API key of the seeded user with these scopes (and project list)."""
@@ -120,8 +136,25 @@ class RunningServer:
 
     def create_dataset(self, name: str, **fields: Any) -> str:
         """A dataset of the seeded project, written straight to the store; returns its id.
-        `fields`: description, metadata, deleted, created_at (datetime)."""
+        `fields`: description, metadata, created_at (datetime), and `deleted` (classic) or
+        `archived` (revisioned; `deleted` is accepted as its alias)."""
         created: datetime = fields.pop("created_at", None) or utc_now()
+        if self.datasets_api == "revisioned":
+            if "deleted" in fields:
+                fields["archived"] = bool(fields.pop("deleted"))
+            unknown = set(fields) - {"description", "metadata", "archived"}
+            if unknown:
+                raise TypeError(f"unknown dataset fields: {', '.join(sorted(unknown))}")
+            return bulk.insert_dataset(
+                self.store,
+                team_id=self.project_id,
+                name=name,
+                created_at=created,
+                created_by=self.user_id,
+                description=fields.get("description") or "",
+                metadata=fields.get("metadata"),
+                archived=fields.get("archived", False),
+            )
         unknown = set(fields) - {"description", "metadata", "deleted"}
         if unknown:
             raise TypeError(f"unknown dataset fields: {', '.join(sorted(unknown))}")
@@ -143,9 +176,21 @@ class RunningServer:
         return dataset_id
 
     def bulk_insert_items(self, dataset_id: str, items: Iterable[dict[str, Any]]) -> int:
-        """Insert items in one transaction (100,000 in a few seconds). Each dict may hold
-        input, output, metadata, ref_trace_id, ref_timestamp (ISO text), ref_source_id,
-        deleted. Later items are newer, so they list first."""
+        """Insert items in one transaction (100,000 in a few seconds). Later items are newer,
+        so they list first. Classic: each dict may hold input, output, metadata, ref_trace_id,
+        ref_timestamp (ISO text), ref_source_id, deleted. Revisioned: input (required),
+        expected_output, source_output, metadata, client_item_id, source_trace_id,
+        source_event_id, source_timestamp, archived (classic names are mapped); each item is
+        one version and one dataset revision (an archived one two), quotas not applied."""
+        if self.datasets_api == "revisioned":
+            return bulk.insert_items(
+                self.store,
+                team_id=self.project_id,
+                dataset_id=dataset_id,
+                items=items,
+                start=utc_now(),
+                user_id=self.user_id,
+            )
         if self.store.get_dataset(self.project_id, dataset_id) is None:
             raise LookupError(f"no dataset {dataset_id} in project {self.project_id}")
         start = utc_now()
@@ -194,23 +239,32 @@ def start_server(
     seed: str = "empty",
     options: ServerOptions | None = None,
     api_key: str | None = None,
+    datasets_api: DatasetsApi = "revisioned",
 ) -> RunningServer:
     """Start a seeded server (an existing database file keeps its data) and wait until it
-    accepts connections."""
+    accepts connections. Raises ValueError for a bad seed, mode or port, OSError if the port
+    cannot be bound and sqlite3.Error for an unusable database file."""
+    if datasets_api not in DATASETS_APIS:
+        raise ValueError(f"unknown datasets API {datasets_api!r}; choose revisioned or classic")
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port must be between 0 and 65535, not {port}")
     key = api_key or auth.new_personal_api_key()
     store = Store(db)
     try:
         if store.is_empty():
-            seeding.seed(store, seed, key)
-        elif store.find_api_key(auth.secure_hash(key)) is None:
-            _add_key(store, key)
+            seeding.seed(store, seed, key, datasets_api=datasets_api)
+        else:
+            _check_mode(store, datasets_api)
+            if store.find_api_key(auth.secure_hash(key)) is None:
+                _add_key(store, key)
         sock = _bind(host, port)
     except BaseException:
         store.close()
         raise
     options = options or ServerOptions()
+    app, api = create_app(store, options, datasets_api=datasets_api)
     config = uvicorn.Config(
-        create_app(store, options),
+        app,
         lifespan="off",
         log_config=None,
         log_level="warning",
@@ -239,7 +293,18 @@ def start_server(
         api_key=key,
         server=server,
         thread=thread,
+        api=api,
     )
+
+
+def _check_mode(store: Store, datasets_api: DatasetsApi) -> None:
+    """A file seeded before modes existed holds classic data."""
+    recorded = store.get_meta("datasets_api") or "classic"
+    if recorded != datasets_api:
+        raise ValueError(
+            f"this database holds {recorded} datasets; start it with datasets_api={recorded!r}"
+            " (phtui server --datasets-api " + recorded + ")"
+        )
 
 
 def _add_key(store: Store, key: str) -> None:

@@ -85,3 +85,11 @@ CREATE INDEX dataset_items_page
 CREATE INDEX dataset_items_team_page
     ON dataset_items (team_id, is_deleted, created_at DESC, id);
 """
+
+# Facts about the database itself, e.g. which datasets API it was seeded for.
+META_SCHEMA = """
+CREATE TABLE IF NOT EXISTS server_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""

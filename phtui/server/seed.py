@@ -1,5 +1,7 @@
-"""Seed data. `empty`: two organizations, their users and teams, the global "Default Theme".
-`demo`: `empty` plus own themes and three LLM-evaluation datasets (see `demo_data`).
+"""Seed data. `empty`: two organizations, their users and teams, the global "Default Theme",
+and a dataset in the other organization's team. `demo`: `empty` plus own themes and
+LLM-evaluation datasets in the shape of the datasets API being served (classic: `demo_data`,
+revisioned: `revisioned.demo`).
 
 Everything is deterministic (fixed ids, fixed timestamps), so UI snapshots stay stable.
 The only random thing, the personal API key, is chosen by the caller."""
@@ -11,6 +13,8 @@ from datetime import UTC, datetime
 
 from phtui.server import auth, demo_data
 from phtui.server.ids import format_datetime
+from phtui.server.options import DatasetsApi
+from phtui.server.revisioned import demo as revisioned_demo
 from phtui.server.store import Store
 
 SEEDS = ("empty", "demo")
@@ -36,7 +40,9 @@ OWN = SeededIds(user_id=7, project_id=1, other_project_id=2)
 OTHER_USER_ID = 8
 
 
-def seed(store: Store, name: str, api_key: str) -> SeededIds:
+def seed(
+    store: Store, name: str, api_key: str, *, datasets_api: DatasetsApi = "revisioned"
+) -> SeededIds:
     """Fill an empty store. `api_key` becomes the seeded user's key with scope `*`."""
     if name not in SEEDS:
         raise ValueError(f"unknown seed {name!r}; choose one of {', '.join(SEEDS)}")
@@ -48,9 +54,12 @@ def seed(store: Store, name: str, api_key: str) -> SeededIds:
         created_at=format_datetime(SEEDED_AT),
         created_by=None,
     )
-    demo_data.other_team_rows(store, team_id=OWN.other_project_id, user_id=OTHER_USER_ID)
+    demo_data.other_team_theme(store, team_id=OWN.other_project_id, user_id=OTHER_USER_ID)
+    data = demo_data if datasets_api == "classic" else revisioned_demo
+    data.other_team_rows(store, team_id=OWN.other_project_id, user_id=OTHER_USER_ID)
     if name == "demo":
-        demo_data.own_rows(store, team_id=OWN.project_id, user_id=OWN.user_id)
+        demo_data.own_themes(store, team_id=OWN.project_id, user_id=OWN.user_id)
+        data.own_rows(store, team_id=OWN.project_id, user_id=OWN.user_id)
     store.insert_api_key(
         auth.secure_hash(api_key),
         user_id=OWN.user_id,
@@ -58,6 +67,7 @@ def seed(store: Store, name: str, api_key: str) -> SeededIds:
         scopes=["*"],
         scoped_teams=None,
     )
+    store.set_meta("datasets_api", datasets_api)
     return OWN
 
 

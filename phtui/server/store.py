@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from phtui.server.schema import SCHEMA
+from phtui.server.revisioned.schema import SCHEMA as REVISIONED_SCHEMA
+from phtui.server.schema import META_SCHEMA, SCHEMA
 
 Row = sqlite3.Row
 
@@ -73,12 +75,39 @@ class Store:
             ).fetchone()
             if exists is None:
                 self._conn.executescript(SCHEMA)
+            # Files written before these tables existed get them on open.
+            self._conn.executescript(META_SCHEMA + REVISIONED_SCHEMA)
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
 
     # -- generic helpers -------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit under the store's lock: checks made inside see no other writer."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def read_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        return self._one(sql, params)
+
+    def read_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self._all(sql, params)
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM server_meta WHERE key = ?", (key,))
+        return None if row is None else str(row["value"])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write("INSERT OR REPLACE INTO server_meta (key, value) VALUES (?, ?)", (key, value))
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         with self._lock:

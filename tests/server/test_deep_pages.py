@@ -17,7 +17,7 @@ ITEMS = 20_000
 
 @pytest.fixture(scope="module")
 def big() -> Iterator[tuple[RunningServer, str]]:
-    server = start_server()
+    server = start_server(datasets_api="classic")
     dataset_id = server.create_dataset("big")
     inserted = server.bulk_insert_items(
         dataset_id,

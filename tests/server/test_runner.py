@@ -63,9 +63,10 @@ def test_repr_never_shows_the_key() -> None:
 
 def test_a_file_database_keeps_its_data(http: httpx.Client, tmp_path: Path) -> None:
     db = str(tmp_path / "phtui.sqlite3")
-    with start_server(db=db, seed="empty") as first:
+    with start_server(db=db, seed="empty", datasets_api="classic") as first:
         dataset_id = first.create_dataset("kept")
-    with start_server(db=db, seed="demo") as second:  # existing data wins over the seed
+    # Existing data wins over the seed.
+    with start_server(db=db, seed="demo", datasets_api="classic") as second:
         response = http.get(
             f"{second.url}/api/projects/{second.project_id}/datasets/",
             headers={"Authorization": f"Bearer {second.api_key}"},
@@ -79,7 +80,7 @@ def test_unknown_seed_is_refused() -> None:
 
 
 def test_create_dataset_and_bulk_insert(http: httpx.Client) -> None:
-    with start_server() as server:
+    with start_server(datasets_api="classic") as server:
         dataset_id = server.create_dataset("bulk", description="d", metadata={"k": 1})
         count = server.bulk_insert_items(
             dataset_id,

@@ -69,7 +69,7 @@ def test_demo_seed_contents(http: httpx.Client, demo_server: RunningServer) -> N
 
 def test_demo_seed_is_deterministic(http: httpx.Client) -> None:
     def snapshot() -> list[Any]:
-        with start_server(seed="demo") as server:
+        with start_server(seed="demo", datasets_api="classic") as server:
             return [
                 _get(http, server, "data_color_themes/"),
                 _get(http, server, "datasets/"),
