@@ -100,7 +100,10 @@ def run_demo(*, read_only: bool) -> int:
     from phtui.app import PhTuiApp
     from phtui.server.runner import ServerOptions, start_server
 
-    with start_server(seed="demo", options=ServerOptions(throttle=True)) as server:
+    # Classic until the client speaks the revisioned API (the server default).
+    with start_server(
+        seed="demo", datasets_api="classic", options=ServerOptions(throttle=True)
+    ) as server:
         settings.cli = Profile(
             host=server.url, project_id=server.project_id, api_key=server.api_key
         )
