@@ -141,8 +141,8 @@ async def ui_figures(c: dict[str, Any]) -> None:
     from phtui.api import PostHogClient
     from phtui.app import PhTuiApp
     from phtui.config import Settings
-    from phtui.screens.datasets.items import DatasetItemsScreen
     from phtui.screens.datasets.item_editor import ItemEditorScreen
+    from phtui.screens.datasets.items import DatasetItemsScreen
 
     async with PostHogClient(c["url"], c["key"], c["project"]) as client:
         app = PhTuiApp(client=client, mode="datasets", settings=Settings(), host_label="bench")

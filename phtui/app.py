@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from textual import work
@@ -22,9 +22,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from phtui.compat import open_without_css_refresh
 from phtui.config import ResolvedProfile, Settings
+from phtui.screens.base import ServicesMixin
 from phtui.shell.errors import Reaction, describe
-from phtui.worker_reporting import ReportingWorkerManager
+from phtui.shell.services import humanise
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -33,36 +35,19 @@ if TYPE_CHECKING:
     from phtui.server.runner import RunningServer
 
 MODE_NAMES = ("themes", "datasets")
-
-
-def _without_css_refresh(screen: Screen[Any]) -> Screen[Any]:
-    """Open a mode's screen without Textual's app-wide CSS refresh.
-
-    Textual opens a mode whose screen has not seen the app's latest CSS update with a full
-    refresh: every stylesheet parsed again (twice) and the whole app restyled, ~25 ms of startup
-    (benchmarks/startup_bench.py) and again when the other mode first opens. While the app's
-    stylesheet is the one built at startup (no update since: count 0), all that refresh
-    contributes is styling the App node itself before the screen composes; that matters, as
-    widgets cache their text colour from their ancestors. So style the App node and mark the
-    screen current. After a theme change, Textual's refresh runs as usual.
-    """
-    app = screen.app
-    if app._css_update_count == 0:
-        app.stylesheet.apply(app)
-        screen._css_update_count = app._css_update_count
-    return screen
+RootT = TypeVar("RootT", bound=Screen[Any])
 
 
 def _themes_screen() -> Screen[Any]:
     from phtui.screens.themes.overview import ThemesScreen
 
-    return _without_css_refresh(ThemesScreen())
+    return open_without_css_refresh(ThemesScreen())
 
 
 def _datasets_screen() -> Screen[Any]:
     from phtui.screens.datasets.picker import DatasetsScreen
 
-    return _without_css_refresh(DatasetsScreen())
+    return open_without_css_refresh(DatasetsScreen())
 
 
 def _entity_search() -> type[Provider]:
@@ -72,35 +57,10 @@ def _entity_search() -> type[Provider]:
     return EntitySearch
 
 
-@runtime_checkable
-class HoldsEdits(Protocol):
-    """A screen that can hold edits the user has not saved: quitting asks before losing them.
-
-    Screens just define the method (no need to import this). An optional
-    `unsaved_summary() -> str` names the edits in the question, e.g. "the theme “Ocean”".
-    """
-
-    def has_unsaved_changes(self) -> bool: ...
-
-
-def unsaved_summary(screen: Screen[Any]) -> str:
-    """How the quit question names `screen`'s edits: its own words, else its title."""
-    summary = getattr(screen, "unsaved_summary", None)
-    if callable(summary):
-        return str(summary())
-    return screen.title or type(screen).__name__
-
-
 def host_label(host: str) -> str:
     """The host as the header shows it: no scheme, no trailing slash."""
     parts = urlsplit(host if "://" in host else f"https://{host}")
     return (parts.netloc or host) + parts.path.rstrip("/")
-
-
-def humanise(worker_name: str) -> str:
-    """`load_themes` -> `Load themes`: a worker's name as the action that failed."""
-    text = worker_name.replace("_", " ").strip() or "A background task"
-    return text[0].upper() + text[1:]
 
 
 class PhTuiApp(App[None]):
@@ -148,8 +108,6 @@ class PhTuiApp(App[None]):
         # spares a blank default screen and the `switch_mode` after it (two restyles, a paint).
         self.DEFAULT_MODE = mode  # type: ignore[misc]
         super().__init__()
-        # Every worker failure, whichever widget ran it, reaches on_worker_state_changed.
-        self._workers = ReportingWorkerManager(self)
         self.animation_level = "none"
         self.client: PostHogClient | None = client
         self.read_only = read_only
@@ -295,6 +253,7 @@ class PhTuiApp(App[None]):
             self.open_connect(reason=problem.message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The app's own workers; screens report theirs (`phtui.screens.base`).
         worker = event.worker
         if event.state is WorkerState.ERROR and not worker.exit_on_error and worker.error:
             self.show_error(worker.error, action=humanise(worker.name))
@@ -332,11 +291,10 @@ class PhTuiApp(App[None]):
         self._refresh_screen()  # the mode's screen has been there (without data) all along
 
     def _refresh_screen(self) -> None:
-        """After reconnecting, let the visible screen reload if it knows how (`action_refresh`)."""
-        for screen in reversed(self.screen_stack):
-            if hasattr(screen, "action_refresh"):
-                self.call_next(screen.run_action, "refresh")
-                return
+        """After reconnecting, let the screens of the visible mode load their data again."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ServicesMixin):
+                self.call_next(screen.reload)
 
     # ---------------------------------------------------------------------------- actions
 
@@ -376,11 +334,12 @@ class PhTuiApp(App[None]):
 
     def unsaved_edits(self) -> list[str]:
         """What quitting now would lose: a summary per screen holding unsaved edits."""
-        return [
-            unsaved_summary(screen)
+        edits = (
+            screen.unsaved_edits()
             for screen in self.all_screens()
-            if isinstance(screen, HoldsEdits) and screen.has_unsaved_changes()
-        ]
+            if isinstance(screen, ServicesMixin)
+        )
+        return [edit for edit in edits if edit]
 
     async def action_quit(self) -> None:
         """Quit, but ask first when a screen (in any mode) holds unsaved edits."""
@@ -424,19 +383,27 @@ class PhTuiApp(App[None]):
 
     async def open_theme(self, theme_id: int) -> None:
         """Show the Themes mode with `theme_id` selected (the palette's entity search)."""
-        await self._open("themes", "show_theme", theme_id)
+        from phtui.screens.themes.overview import ThemesScreen
 
-    async def open_dataset(self, dataset_id: str) -> None:
-        """Show the Datasets mode with `dataset_id` open."""
-        await self._open("datasets", "show_dataset", dataset_id)
-
-    async def _open(self, mode: str, method: str, entity_id: object) -> None:
         if self.client is None:
             return
-        await self.switch_mode(mode)
-        show = getattr(self.screen, method, None)
-        if callable(show):
-            show(entity_id)
+        await self.switch_mode("themes")
+        self._mode_root(ThemesScreen).show_theme(theme_id)
+
+    async def open_dataset(self, dataset_id: str) -> None:
+        """Show the Datasets mode with `dataset_id`'s items open."""
+        from phtui.screens.datasets.picker import DatasetsScreen
+
+        if self.client is None:
+            return
+        await self.switch_mode("datasets")
+        self._mode_root(DatasetsScreen).show_dataset(dataset_id)
+
+    def _mode_root(self, kind: type[RootT]) -> RootT:
+        """The current mode's first screen, which the mode's factory made a `kind`."""
+        root = self.screen_stack[0]
+        assert isinstance(root, kind), f"{type(root).__name__} is not a {kind.__name__}"
+        return root
 
     def action_connect(self) -> None:
         self.open_connect(reason=None)

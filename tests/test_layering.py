@@ -1,7 +1,9 @@
-"""Architecture boundaries: the API and core layers know nothing of the UI; the server is separate.
+"""Architecture boundaries, as import-linter contracts over whole packages (pyproject.toml).
 
-Each check imports the package in a fresh interpreter and inspects `sys.modules`, so a transitive
-import through a third module is caught too, not only a literal `import textual` line.
+The contracts: the UI's layers import only downwards (cli > app > screens > widgets > shell >
+core > api), the client and the core import no Textual, and the local server shares no code with
+the app. A second check imports the client in a fresh interpreter and inspects `sys.modules`,
+so a dependency pulled in at run time (not only a literal import line) is caught too.
 """
 
 from __future__ import annotations
@@ -9,22 +11,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-import pytest
+from importlinter.cli import lint_imports
 
-API_AND_CORE = [
-    "phtui.api",
-    "phtui.api.client",
-    "phtui.api.models",
-    "phtui.api.errors",
-    "phtui.core.palette",
-    "phtui.core.jsondoc",
-    "phtui.core.drafts",
-    "phtui.core.paging",
-    "phtui.core.transfer",
-]
-
-UI_AND_CLIENT = ("phtui.api", "phtui.core", "phtui.app", "phtui.screens", "phtui.widgets")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _modules_after_import(module: str) -> set[str]:
@@ -35,19 +26,19 @@ def _modules_after_import(module: str) -> set[str]:
     return set(json.loads(out))
 
 
-@pytest.mark.parametrize("module", API_AND_CORE)
-def test_api_and_core_import_no_textual(module: str) -> None:
-    loaded = _modules_after_import(module)
-    assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
+def test_import_contracts_hold() -> None:
+    exit_code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    assert exit_code == 0, "an import contract is broken: run `lint-imports` for the details"
 
 
-def test_server_imports_nothing_of_client_core_or_ui() -> None:
-    loaded = _modules_after_import("phtui.server.runner")
-    offenders = {m for m in loaded if m.startswith(UI_AND_CLIENT)}
-    assert not offenders
-    assert not {m for m in loaded if m.startswith("textual")}
-
-
-def test_client_never_imports_the_server() -> None:
+def test_importing_the_client_loads_no_textual_and_no_server() -> None:
     loaded = _modules_after_import("phtui.api")
+    assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
     assert not {m for m in loaded if m.startswith("phtui.server")}
+
+
+def test_starting_the_server_loads_nothing_of_the_app() -> None:
+    loaded = _modules_after_import("phtui.server.runner")
+    app_parts = ("phtui.api", "phtui.core", "phtui.app", "phtui.screens", "phtui.widgets")
+    assert not {m for m in loaded if m.startswith(app_parts)}
+    assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}

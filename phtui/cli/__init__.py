@@ -100,7 +100,10 @@ def run_demo(*, read_only: bool) -> int:
     from phtui.app import PhTuiApp
     from phtui.server.runner import ServerOptions, start_server
 
-    with start_server(seed="demo", options=ServerOptions(throttle=True)) as server:
+    # Classic until the client speaks the revisioned API (the server default).
+    with start_server(
+        seed="demo", datasets_api="classic", options=ServerOptions(throttle=True)
+    ) as server:
         settings.cli = Profile(
             host=server.url, project_id=server.project_id, api_key=server.api_key
         )
@@ -133,7 +136,7 @@ def config_command(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"phtui: {error}", file=sys.stderr)
         return 2
-    from phtui.shell.keymap import unknown_ids
+    from phtui.cli.keymap import unknown_ids
 
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)

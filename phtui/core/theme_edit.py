@@ -13,7 +13,7 @@ from typing import Any
 
 from phtui.core.palette import ColorParseError, parse_color
 
-__all__ = ["NAME_MAX_LENGTH", "NEW_COLOR", "Draft", "InvalidDraftError", "ThemeEditorState"]
+__all__ = ["NAME_MAX_LENGTH", "NEW_COLOR", "InvalidDraftError", "ThemeEditorState", "ThemeVersion"]
 
 # PostHog's "Add color" appends a copy of the last colour, or this blue when there is none.
 NEW_COLOR = "#1d4aff"
@@ -22,7 +22,7 @@ NAME_MAX_LENGTH = 100
 
 
 @dataclass(frozen=True)
-class Draft:
+class ThemeVersion:
     """One version of the edit: what undo and redo move between."""
 
     name: str
@@ -50,15 +50,15 @@ class ThemeEditorState:
         self.theme_id = theme_id
         texts = tuple(_as_text(c) for c in colors)
         # A new theme has nothing saved yet: everything in it counts as a change.
-        self._baseline = Draft(name, texts) if theme_id is not None else Draft("", ())
-        self._draft = Draft(name, texts)
-        self._undo: list[Draft] = []
-        self._redo: list[Draft] = []
+        self._baseline = ThemeVersion(name, texts) if theme_id is not None else ThemeVersion("", ())
+        self._draft = ThemeVersion(name, texts)
+        self._undo: list[ThemeVersion] = []
+        self._redo: list[ThemeVersion] = []
         self._coalesce: tuple[str, int] | None = None
 
     # ---- reading -------------------------------------------------------------------------
     @property
-    def draft(self) -> Draft:
+    def draft(self) -> ThemeVersion:
         return self._draft
 
     @property
@@ -233,19 +233,19 @@ class ThemeEditorState:
     def mark_saved(self, theme_id: int, name: str, colors: list[Any]) -> None:
         """The server accepted the draft: it becomes the baseline (undo history is kept)."""
         self.theme_id = theme_id
-        self._baseline = Draft(name, tuple(_as_text(c) for c in colors))
-        self._draft = Draft(self._baseline.name, self._baseline.colors, self._draft.cursor)
+        self._baseline = ThemeVersion(name, tuple(_as_text(c) for c in colors))
+        self._draft = ThemeVersion(self._baseline.name, self._baseline.colors, self._draft.cursor)
         self._coalesce = None
 
     # ---- internals -----------------------------------------------------------------------
-    def _with(self, colors: list[str], cursor: int) -> Draft:
-        return Draft(self._draft.name, tuple(colors), self._clamp(cursor, len(colors)))
+    def _with(self, colors: list[str], cursor: int) -> ThemeVersion:
+        return ThemeVersion(self._draft.name, tuple(colors), self._clamp(cursor, len(colors)))
 
     @staticmethod
     def _clamp(index: int, length: int) -> int:
         return max(0, min(index, length - 1)) if length else 0
 
-    def _apply(self, draft: Draft, *, coalesce: tuple[str, int] | None = None) -> None:
+    def _apply(self, draft: ThemeVersion, *, coalesce: tuple[str, int] | None = None) -> None:
         if draft == self._draft:
             return
         if coalesce is None or coalesce != self._coalesce:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from phtui.screens.base import PhModal
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(PhModal[bool]):
     """`push_screen(ConfirmScreen("Delete theme", "Delete 'Ocean'?"), callback)` -> bool."""
 
     DEFAULT_CSS = """

@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -30,6 +29,7 @@ from textual.widgets.option_list import Option
 from phtui.api.scopes import probe_scopes
 from phtui.config import EU_HOST, LOCAL_HOST, US_HOST, Profile, ResolvedProfile, Settings
 from phtui.core.text import one_line
+from phtui.screens.base import PhModal, task
 
 if TYPE_CHECKING:
     from phtui.api import PostHogClient
@@ -44,7 +44,7 @@ def _project_option(project: Project) -> Option:
     return Option(Text(label), id=str(project.id))
 
 
-class ConnectScreen(ModalScreen[ResolvedProfile | None]):
+class ConnectScreen(PhModal[ResolvedProfile | None]):
     # Compact widgets and a label column: the whole form fits an 80x24 terminal.
     DEFAULT_CSS = """
     ConnectScreen { align: center middle; }
@@ -256,7 +256,7 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
         # A few quick attempts: the user is waiting on this screen.
         return PostHogClient(host, key, project_id, max_retries=1, max_rate_limit_wait=5)
 
-    @work(exclusive=True, group="connect.check", exit_on_error=False)
+    @task(group="connect.check")
     async def _check_key(self, host: str, key: str) -> None:
         from phtui.api.errors import (
             AuthenticationError,
@@ -314,7 +314,7 @@ class ConnectScreen(ModalScreen[ResolvedProfile | None]):
         (options if projects else self.query_one("#project", Input)).focus()
         self._project_changed()
 
-    @work(exclusive=True, group="connect.probe", exit_on_error=False)
+    @task(group="connect.probe")
     async def _probe(self, host: str, key: str, project_id: int) -> None:
         from phtui.api.errors import PostHogError
 

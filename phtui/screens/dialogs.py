@@ -9,8 +9,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+
+from phtui.screens.base import PhModal
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -25,7 +26,7 @@ DIALOG_CSS = """
 """
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(PhModal[str | None]):
     """Ask for one line of text. `check` returns an error message, or None to accept."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PromptScreen")
@@ -72,7 +73,7 @@ class Choice:
     variant: str = "default"
 
 
-class ChoiceScreen(ModalScreen[str]):
+class ChoiceScreen(PhModal[str]):
     """A question with a few answers (buttons, each with its own key). Escape answers `cancel`."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceScreen")

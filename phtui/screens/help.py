@@ -10,8 +10,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
+
+from phtui.screens.base import PhModal
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def effective_keys(screen: Screen[Any]) -> list[KeyRow]:
     return [row for _rank, row in rows]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(PhModal[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {

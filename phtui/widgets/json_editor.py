@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.document._document import EditResult, Location
-from textual.document._edit import Edit
-from textual.document._wrapped_document import WrappedDocument
-from textual.geometry import Size
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
+from phtui.compat import LargeTextArea
 from phtui.core.jsondoc import JsonError, byte_size, check_json, format_text, parse_json
 
 LARGE_VALUE_BYTES = 200_000
@@ -37,72 +33,8 @@ def human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-class _CountedWrappedDocument(WrappedDocument):
-    """Textual's WrappedDocument, with `height` read in O(1).
-
-    Textual recomputes `height` by summing over every line each time it renders one line, which
-    costs ~15 ms per rendered line at 1 MB (36,000 lines). `_offset_to_line_info` holds one entry
-    per wrapped row and is kept current by `wrap` and `wrap_range`, so its length is the height.
-    """
-
-    @property
-    def height(self) -> int:
-        return len(self._offset_to_line_info)
-
-
-class JsonTextArea(TextArea):
-    """A TextArea that stays responsive on megabyte documents.
-
-    Three per-keystroke costs of Textual's TextArea grow with the whole document; each is cut
-    here: the wrapped height (`_CountedWrappedDocument`), bracket matching, and the widest-line
-    scan behind the virtual size (measured incrementally over the edited rows).
-    """
-
-    _edit_top_row: int | None = None
-    _widest: int | None = None
-
-    @property  # type: ignore[override]
-    def wrapped_document(self) -> WrappedDocument:
-        return self._counted_document
-
-    @wrapped_document.setter
-    def wrapped_document(self, document: WrappedDocument) -> None:
-        # TextArea builds its WrappedDocument in several places; upgrade each as it is assigned.
-        # The subclass only adds a property, so switching the class keeps all state intact.
-        if type(document) is WrappedDocument:
-            document.__class__ = _CountedWrappedDocument
-        self._counted_document = document
-
-    def edit(self, edit: Edit) -> EditResult:
-        self._edit_top_row = edit.top[0]
-        try:
-            return super().edit(edit)
-        finally:
-            self._edit_top_row = None
-
-    def _refresh_size(self) -> None:
-        # Called by `edit` after every change. Without soft wrap Textual measures every line to
-        # find the widest (33 ms at 1 MB); after an edit only the edited rows can have grown.
-        top = self._edit_top_row
-        if self.soft_wrap or top is None or self._widest is None:
-            super()._refresh_size()
-            if not self.soft_wrap:
-                self._widest = self.virtual_size.width - self.gutter_width - 1
-            return
-        bottom = max(top, self.cursor_location[0])
-        rows = self.document.lines[top : bottom + 1]
-        edited = max((cell_len(row.expandtabs(self.indent_width)) for row in rows), default=0)
-        # Deleting text never narrows the view here: at worst a little spare scroll room.
-        self._widest = max(self._widest, edited)
-        self.virtual_size = Size(self._widest + self.gutter_width + 1, self.document.line_count)
-        self._refresh_scrollbars()
-
-    def find_matching_bracket(self, bracket: str, search_from: Location) -> Location | None:
-        # Textual runs this on every cursor move even with matching off; on the outer brace of a
-        # 1 MB document it scans the whole text. Skip it when matching is off (large values).
-        if not self.match_cursor_bracket:
-            return None
-        return super().find_matching_bracket(bracket, search_from)
+class JsonTextArea(LargeTextArea):
+    """The editing area of a `JsonEditor` (stays responsive on megabyte documents)."""
 
 
 class JsonEditor(Vertical):

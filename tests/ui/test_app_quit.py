@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import Settings
+from phtui.screens.base import PhScreen
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.themes.editor import ThemeEditorScreen
 from phtui.screens.themes.overview import ThemesScreen
@@ -52,10 +53,10 @@ async def test_quit_with_an_edited_theme_asks_and_cancel_keeps_the_edit(
     async with editing(server, "Quit guard kept") as (app, pilot):
         editor = app.screen
         assert isinstance(editor, ThemeEditorScreen)
-        assert not editor.has_unsaved_changes()
+        assert editor.unsaved_edits() is None
         editor.query_one("#name", Input).value = "Quit guard renamed"
         await pilot.pause()
-        assert editor.has_unsaved_changes()
+        assert editor.unsaved_edits() == "the theme “Quit guard renamed”"
 
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -70,7 +71,7 @@ async def test_quit_with_an_edited_theme_asks_and_cancel_keeps_the_edit(
         await wait_until(pilot, lambda: app.screen is editor)
         assert app.return_code is None  # still running
         assert editor.query_one("#name", Input).value == "Quit guard renamed"
-        assert editor.has_unsaved_changes()
+        assert editor.unsaved_edits() is not None
 
 
 async def test_quit_with_an_edited_theme_quits_once_confirmed(server: RunningServer) -> None:
@@ -94,10 +95,10 @@ async def test_quit_without_edits_quits_at_once(server: RunningServer) -> None:
         assert not isinstance(app.screen, ConfirmScreen)
 
 
-class Draft(Screen[None]):
+class Draft(PhScreen[None]):
     """A screen holding edits, as the datasets item editor does."""
 
-    def __init__(self, dirty: bool, summary: str | None = None) -> None:
+    def __init__(self, dirty: bool, summary: str) -> None:
         super().__init__()
         self.dirty = dirty
         self.summary = summary
@@ -105,13 +106,8 @@ class Draft(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("draft")
 
-    def has_unsaved_changes(self) -> bool:
-        return self.dirty
-
-
-class NamedDraft(Draft):
-    def unsaved_summary(self) -> str:
-        return self.summary or ""
+    def unsaved_edits(self) -> str | None:
+        return self.summary if self.dirty else None
 
 
 class Plain(Screen[None]):
@@ -128,11 +124,10 @@ async def test_edits_in_a_hidden_mode_are_found_and_named(server: RunningServer)
         app = TwoModes(client=client, settings=Settings(), host_label="t")
         async with app.run_test(size=SIZE) as pilot:
             await app.switch_mode("datasets")
-            await app.push_screen(NamedDraft(True, "the item “row 7”"))
-            await app.push_screen(Draft(False))
+            await app.push_screen(Draft(True, "the item “row 7”"))
+            await app.push_screen(Draft(False, "unused"))
             await app.switch_mode("themes")
-            draft = Draft(True)
-            draft.title = "Scratch"
+            draft = Draft(True, "Scratch")
             await app.push_screen(draft)
             await pilot.pause()
             assert app.unsaved_edits() == ["Scratch", "the item “row 7”"]

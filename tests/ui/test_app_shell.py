@@ -7,19 +7,18 @@ theme list stands in for them, so these tests and snapshots change only when the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
 from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import FileSettings, Profile, Settings
+from phtui.screens.base import PhScreen, task
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.connect import ConnectScreen
 from phtui.screens.error import ErrorScreen
@@ -34,7 +33,7 @@ LARGE = (120, 40)
 MISSING_THEME = 2_000_000_000
 
 
-class ListScreen(Screen[None]):
+class ListScreen(PhScreen[None]):
     """Stands in for a mode screen: loads the theme list, keeps a draft, has one mutating key."""
 
     BINDINGS = [
@@ -49,11 +48,6 @@ class ListScreen(Screen[None]):
         self.created = 0
         self.attempts = 0
         self.loads = 0
-        self.shown: list[object] = []
-
-    @property
-    def shell(self) -> PhTuiApp:
-        return cast(PhTuiApp, self.app)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -65,23 +59,22 @@ class ListScreen(Screen[None]):
         self.query_one("#list", OptionList).focus()
         self.action_refresh()
 
+    def reload(self) -> None:
+        self.action_refresh()
+
     def action_refresh(self) -> None:
         self.load_themes()
 
-    @work(exclusive=True, group="list.load", exit_on_error=False)
+    @task(group="list.load")
     async def load_themes(self) -> None:
-        assert self.shell.client is not None
         self.attempts += 1
-        themes = await self.shell.client.list_themes()
+        themes = await self.client.list_themes()
         options = self.query_one("#list", OptionList)
         options.clear_options()
         options.add_options(theme.name for theme in themes)
         self.loads += 1
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "new":
-            return not self.shell.read_only
-        return True
+    MUTATING_ACTIONS = frozenset({"new"})
 
     def action_new(self) -> None:
         self.created += 1
@@ -89,20 +82,16 @@ class ListScreen(Screen[None]):
     def action_open_missing(self) -> None:
         self.open_theme()
 
-    @work(exclusive=True, group="list.open", exit_on_error=False)
+    @task(group="list.open")
     async def open_theme(self) -> None:
-        assert self.shell.client is not None
-        await self.shell.client.get_theme(MISSING_THEME)
+        await self.client.get_theme(MISSING_THEME)
 
     def action_explode(self) -> None:
         self.fail_unexpectedly()
 
-    @work(exit_on_error=False)
+    @task(group="list.explode")
     async def fail_unexpectedly(self) -> None:
         raise RuntimeError("the chart has no series")
-
-    def show_theme(self, theme_id: object) -> None:
-        self.shown.append(theme_id)
 
 
 class ShellApp(PhTuiApp):
@@ -289,9 +278,14 @@ async def test_read_only_disables_mutating_actions_visibly(demo_server: RunningS
         await wait_until(pilot, loaded(app))
         screen = list_screen(app)
         assert app.sub_title.endswith("READ-ONLY")
-        assert "themes.new" not in {row.binding_id for row in effective_keys(screen)}
+        rows = {row.binding_id: row for row in effective_keys(screen)}
+        assert not rows["themes.new"].enabled  # still listed, disabled
         await pilot.press("n")
         assert screen.created == 0
+        # The key does not do nothing silently: it says why, in one line.
+        await wait_until(
+            pilot, lambda: any("Read-only" in str(n.message) for n in app._notifications)
+        )
         app.set_read_only(False)
         await pilot.pause()
         assert "READ-ONLY" not in app.sub_title
@@ -309,32 +303,6 @@ async def test_read_only_from_the_profile(demo_server: RunningServer) -> None:
 
 
 # -- command palette ------------------------------------------------------------------------
-
-
-async def test_palette_finds_a_theme_by_name_and_opens_it(demo_server: RunningServer) -> None:
-    from textual.command import CommandPalette
-
-    app = shell(demo_server, mode="datasets")
-    async with app.run_test(size=LARGE) as pilot:
-        await wait_until(pilot, loaded(app))
-        await pilot.press("ctrl+p")
-        assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"Default Th")
-        palette = app.screen
-        options = palette.query_one(OptionList)
-
-        def hit_shown() -> bool:
-            return any(
-                "Theme: Default Theme" in str(options.get_option_at_index(i).prompt)
-                for i in range(options.option_count)
-            )
-
-        await wait_until(pilot, hit_shown)
-        await pilot.press("down", "enter")
-        await wait_until(pilot, lambda: app.current_mode == "themes")
-        theme = (await app.client.list_themes())[0] if app.client else None
-        assert theme is not None and theme.name == "Default Theme"
-        await wait_until(pilot, lambda: list_screen(app).shown == [theme.id])
 
 
 async def test_palette_actions(demo_server: RunningServer) -> None:

@@ -90,7 +90,14 @@ async def test_list_marks_official_themes_and_counts(demo_server: RunningServer)
         assert screen.check_action("edit", ()) is None
         assert screen.check_action("delete", ()) is None
         assert screen.check_action("duplicate", ()) is True
-        await pilot.press("e")
+        await pilot.press("e")  # a disabled key says why rather than nothing
+        await pilot.pause()
+        assert app.screen is screen
+        assert any("Official theme: press d to duplicate" in n.message for n in app._notifications)
+        await pilot.press("x")
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert sum("Official theme: press d to duplicate" in note for note in notes) == 2
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen

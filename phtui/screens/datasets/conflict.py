@@ -11,11 +11,11 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from phtui.api.models import DatasetItem
 from phtui.core.jsondoc import canonical, pretty
+from phtui.screens.base import PhModal
 from phtui.widgets.datasets.items_table import format_time
 from phtui.widgets.json_editor import LARGE_VALUE_BYTES
 
@@ -31,7 +31,7 @@ def side_text(values: dict[str, Any], names: list[str]) -> str:
     return pretty({name: values.get(name) for name in names})
 
 
-class ConflictScreen(ModalScreen[str]):
+class ConflictScreen(PhModal[str]):
     """Server version on the left, the user's on the right, only the fields that differ."""
 
     DEFAULT_CSS = """

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from phtui.api.errors import PostHogError
 from phtui.api.models import Dataset
 from phtui.core.jsondoc import JsonDocError, canonical, parse_json, pretty
 from phtui.core.text import clip
-from phtui.screens.datasets.common import client_of, is_read_only, mutation_allowed, report
+from phtui.screens.base import PhModal, task
 from phtui.widgets.json_editor import JsonEditor
 
 NAME_MAX = 400  # PostHog's column size
@@ -53,7 +52,7 @@ def read_name(text: str) -> str:
     return name
 
 
-class DatasetFormScreen(ModalScreen[Dataset | None]):
+class DatasetFormScreen(PhModal[Dataset | None]):
     """`DatasetFormScreen(None)` creates; `DatasetFormScreen(dataset)` edits that dataset."""
 
     DEFAULT_CSS = """
@@ -109,18 +108,19 @@ class DatasetFormScreen(ModalScreen[Dataset | None]):
         )
 
     # The app's quit guard (`phtui.app.HoldsEdits`) asks before quitting with these.
+    MUTATING_ACTIONS = frozenset({"save"})
+
     def has_unsaved_changes(self) -> bool:
         if not self.is_mounted:
             return False
         return self._input_texts() != self._initial or self.query_one(JsonEditor).dirty
 
-    def unsaved_summary(self) -> str:
+    def unsaved_edits(self) -> str | None:
+        if not self.has_unsaved_changes():
+            return None
         if self.dataset is None:
             return "the new dataset"
         return f"the dataset “{clip(self.dataset.name, 40)}”"
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return mutation_allowed(self.app, action)
 
     @on(Button.Pressed, "#form-save")
     def _save_pressed(self) -> None:
@@ -158,7 +158,7 @@ class DatasetFormScreen(ModalScreen[Dataset | None]):
 
     def action_save(self) -> None:
         error = self.query_one("#form-error", Static)
-        if is_read_only(self.app):  # the Save button bypasses check_action
+        if self.read_only:  # the Save button bypasses check_action
             error.update("Read-only mode: nothing can be saved.")
             return
         try:
@@ -172,9 +172,9 @@ class DatasetFormScreen(ModalScreen[Dataset | None]):
         error.update("Saving…")
         self._save(fields)
 
-    @work(exclusive=True, group="dataset-form-save", exit_on_error=False)
+    @task(group="dataset-form-save")
     async def _save(self, fields: dict[str, Any]) -> None:
-        client = client_of(self.app)
+        client = self.client
         try:
             if self.dataset is None:
                 saved = await client.create_dataset(
@@ -184,6 +184,6 @@ class DatasetFormScreen(ModalScreen[Dataset | None]):
                 saved = await client.update_dataset(self.dataset.id, **fields)
         except PostHogError as error:
             self.query_one("#form-error", Static).update(str(error))
-            report(self.app, error, action="Saving the dataset")
+            self.report(error, action="Saving the dataset")
             return
         self.dismiss(saved)

@@ -21,11 +21,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -36,7 +35,7 @@ from phtui.core.clipboard import clipboard_hint, fits_osc52
 from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
 from phtui.core.jsondoc import changed_fields, pretty
 from phtui.core.text import clip
-from phtui.screens.datasets.common import client_of, is_read_only, mutation_allowed, report
+from phtui.screens.base import PhScreen, task
 from phtui.screens.datasets.conflict import ConflictScreen
 from phtui.screens.datasets.items import ITEM_DRAFT_KIND, EditorOutcome
 from phtui.screens.dialogs import Choice, ChoiceScreen
@@ -114,7 +113,7 @@ def edit_externally(text: str, command: list[str]) -> str | None:
             path.unlink()
 
 
-class ItemEditorScreen(Screen[EditorOutcome]):
+class ItemEditorScreen(PhScreen[EditorOutcome]):
     """Edit `item` of `dataset`, or create a new item when `item` is None."""
 
     DEFAULT_CSS = """
@@ -175,7 +174,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
 
     def on_mount(self) -> None:
         self.editor("input").focus_editor()
-        if is_read_only(self.app):
+        if self.read_only:
             # Look, copy and open in $EDITOR, but nothing here can be typed over or saved.
             for editor in self._editors.values():
                 editor.text_area.read_only = True
@@ -216,7 +215,9 @@ class ItemEditorScreen(Screen[EditorOutcome]):
     def has_unsaved_changes(self) -> bool:
         return bool(self._editors) and self.dirty  # nothing composed yet: nothing typed
 
-    def unsaved_summary(self) -> str:
+    def unsaved_edits(self) -> str | None:
+        if not self.has_unsaved_changes():
+            return None
         # Quitting still writes the last draft (on_unmount): the question says so.
         dataset = clip(self.dataset.name, 40)
         if self.item is None:
@@ -238,10 +239,11 @@ class ItemEditorScreen(Screen[EditorOutcome]):
             values[name] = read_ref(name, self.ref_input(name).value)
         return values
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save_add" and self.item is not None:
-            return False
-        return mutation_allowed(self.app, action)
+    MUTATING_ACTIONS = frozenset({"save", "save_add"})
+
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Save and add another" belongs to a new item only.
+        return not (action == "save_add" and self.item is not None)
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#editor-status", Static)
@@ -272,7 +274,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
 
     @property
     def draft_key(self) -> DraftKey:
-        client = client_of(self.app)
+        client = self.client
         object_id = self.item.id if self.item else f"new:{self.dataset.id}"
         return DraftKey(client.host, client.project_id, ITEM_DRAFT_KIND, object_id)
 
@@ -395,7 +397,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
                 self.ref_input(problem.field).focus()
             return None
 
-    @work(exclusive=True, group="item-save", exit_on_error=False)
+    @task(group="item-save")
     async def _save(self, *, add_another: bool) -> None:
         values = self._values_or_problem()
         if values is None:
@@ -409,10 +411,10 @@ class ItemEditorScreen(Screen[EditorOutcome]):
                 await self._update(self.item, values)
         except PostHogError as error:
             self._status(f"Not saved: {error} Your text is kept (draft on disk).", error=True)
-            report(self.app, error, action="Saving the item")
+            self.report(error, action="Saving the item")
 
     async def _create(self, values: dict[str, Any], *, add_another: bool) -> None:
-        created = await client_of(self.app).create_dataset_item(self.dataset.id, **values)
+        created = await self.client.create_dataset_item(self.dataset.id, **values)
         self._created += 1
         self._discard_draft()
         if not add_another:
@@ -424,7 +426,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
         self._status(f"Created item {short_id(created.id)} ({self._created} this time). Next one:")
 
     async def _update(self, item: DatasetItem, values: dict[str, Any]) -> None:
-        client = client_of(self.app)
+        client = self.client
         try:
             fresh = await client.get_dataset_item(item.id)
         except NotFoundError:
@@ -533,7 +535,7 @@ class ItemEditorScreen(Screen[EditorOutcome]):
         if result is None:
             self.notify(f"{command[0]} exited with an error: text unchanged.", severity="warning")
             return
-        if is_read_only(self.app):
+        if self.read_only:
             self.notify("Read-only mode: changes made in $EDITOR are not kept.")
             return
         editor.load(result.rstrip("\n") if result.endswith("\n") else result, original=False)

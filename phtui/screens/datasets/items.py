@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
@@ -22,7 +22,7 @@ from phtui.api.models import Dataset, DatasetItem, Page
 from phtui.core.drafts import DraftStore, default_draft_dir
 from phtui.core.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PageState
 from phtui.core.text import clip
-from phtui.screens.datasets.common import client_of, mutation_allowed, report
+from phtui.screens.base import task
 from phtui.screens.datasets.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
 from phtui.screens.dialogs import PromptScreen
 from phtui.widgets.datasets.items_table import ItemsTable, short_id
@@ -131,7 +131,7 @@ class DatasetItemsScreen(PagedScreen):
     def _show_drafts(self, *, announce: bool) -> None:
         """Mark items with unsaved drafts on disk, and say so once when the screen opens."""
         try:
-            drafts = drafts_of_project(DraftStore(default_draft_dir()), client_of(self.app))
+            drafts = drafts_of_project(DraftStore(default_draft_dir()), self.client)
         except (OSError, PostHogError):
             return
         new_key = f"new:{self.dataset.id}"
@@ -158,12 +158,14 @@ class DatasetItemsScreen(PagedScreen):
         """True once a page has been shown (and no load is pending)."""
         return self._loaded and not self.pager.loading_marker
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    MUTATING_ACTIONS = frozenset({"new", "delete", "undo", "import_items"})
+
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"open_item", "delete"} and self.table.current_item is None:
             return None
         if action == "undo" and not self._deleted:
             return None
-        return mutation_allowed(self.app, action)
+        return True
 
     # -------------------------------------------------------------------------- loading
 
@@ -180,11 +182,9 @@ class DatasetItemsScreen(PagedScreen):
         self.pager.set_loading(True)
         self._fetch_page(limit, offset, select)
 
-    @work(exclusive=True, group="items-page", exit_on_error=False)
+    @task(group="items-page")
     async def _fetch_page(self, limit: int, offset: int, select: str | None) -> None:
-        request = client_of(self.app).list_dataset_items(
-            self.dataset.id, limit=limit, offset=offset
-        )
+        request = self.client.list_dataset_items(self.dataset.id, limit=limit, offset=offset)
         page = await self._await_page(request)
         if limit != self._state.limit:
             return  # the page size changed while this was on its way
@@ -195,12 +195,10 @@ class DatasetItemsScreen(PagedScreen):
             return
         self._show(page, select=select)
 
-    @work(exclusive=True, group="items-prefetch", exit_on_error=False)
+    @task(group="items-prefetch")
     async def _prefetch(self, limit: int, offset: int) -> None:
         try:
-            page = await client_of(self.app).list_dataset_items(
-                self.dataset.id, limit=limit, offset=offset
-            )
+            page = await self.client.list_dataset_items(self.dataset.id, limit=limit, offset=offset)
         except PostHogError:
             return  # a prefetch is a guess: the real load reports any problem
         if limit == self._state.limit:
@@ -245,6 +243,9 @@ class DatasetItemsScreen(PagedScreen):
         self._state = self._state.with_limit(following)
         self.notify(f"{following} items per page.")
         self.load_page(self._state.offset)
+
+    def reload(self) -> None:
+        self.action_refresh()
 
     def action_refresh(self) -> None:
         self._cache.clear()
@@ -295,10 +296,10 @@ class DatasetItemsScreen(PagedScreen):
             return
         self._open_by_id(wanted)
 
-    @work(exclusive=True, group="items-goto", exit_on_error=False)
+    @task(group="items-goto")
     async def _open_by_id(self, item_id: str) -> None:
         try:
-            item = await client_of(self.app).get_dataset_item(item_id)
+            item = await self.client.get_dataset_item(item_id)
         except (NotFoundError, ValidationError):
             self.notify(f"No item with the id {item_id!r}.", severity="warning", markup=False)
             return
@@ -344,28 +345,28 @@ class DatasetItemsScreen(PagedScreen):
         if item is not None:
             self._delete(item)
 
-    @work(group="items-mutation", exit_on_error=False)
+    @task(group="items-mutation", exclusive=False)
     async def _delete(self, item: DatasetItem) -> None:
         try:
-            await client_of(self.app).delete_dataset_item(item.id)
+            await self.client.delete_dataset_item(item.id)
         except PostHogError as error:
-            report(self.app, error, action=f"Deleting item {short_id(item.id)}")
+            self.report(error, action=f"Deleting item {short_id(item.id)}")
             return
         self._deleted.append(item)
         self.notify(f"Item {short_id(item.id)} has been deleted. Press u to undo.")
         self._cache.clear()
         self.load_page(self._state.offset)
 
-    @work(group="items-mutation", exit_on_error=False)
+    @task(group="items-mutation", exclusive=False)
     async def action_undo(self) -> None:
         if not self._deleted:
             return
         item = self._deleted.pop()
         try:
-            await client_of(self.app).restore_dataset_item(item.id)
+            await self.client.restore_dataset_item(item.id)
         except PostHogError as error:
             self._deleted.append(item)
-            report(self.app, error, action=f"Restoring item {short_id(item.id)}")
+            self.report(error, action=f"Restoring item {short_id(item.id)}")
             return
         self.notify(f"Item {short_id(item.id)} is back.")
         self._cache.clear()

@@ -12,10 +12,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from phtui.api.models import Page
 from phtui.core.paging import PageState
+from phtui.screens.base import PhScreen
 from phtui.screens.dialogs import PromptScreen
 from phtui.widgets.datasets.pager import Pager
 
@@ -52,7 +52,7 @@ def offset_if_gone(page: Page[Any]) -> int | None:
     return PageState(page.count, page.limit, page.offset).with_count(page.count).offset
 
 
-class PagedScreen(Screen[None]):
+class PagedScreen(PhScreen[None]):
     """A screen showing one page of a server list at a time, with a `Pager` below it."""
 
     def __init__(self, state: PageState) -> None:

@@ -11,7 +11,7 @@ from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -21,8 +21,8 @@ from textual.widgets import DataTable, Input, Static
 from phtui.api.models import Dataset, Page
 from phtui.core.paging import PageState
 from phtui.core.text import clip
+from phtui.screens.base import ServicesMixin, task
 from phtui.screens.confirm import ConfirmScreen
-from phtui.screens.datasets.common import client_of, mutation_allowed, phtui_app, report
 from phtui.screens.datasets.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
 from phtui.widgets.datasets.items_table import (
     NARROW_DATE_WIDTH,
@@ -109,7 +109,7 @@ class DatasetsScreen(PagedScreen):
     def on_mount(self) -> None:
         self.query_one("#datasets-empty").display = False
         self.table.focus()
-        if phtui_app(self.app).client is not None:
+        if self.services.client is not None:
             self.load()
         # else the connect screen is on top: once connected, the app refreshes this screen.
 
@@ -134,20 +134,22 @@ class DatasetsScreen(PagedScreen):
         key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value
         return next((dataset for dataset in self._datasets if dataset.id == key), None)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    MUTATING_ACTIONS = frozenset({"new", "edit", "delete", "undo"})
+
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "delete"} and self.current is None:
             return None
         if action == "undo" and not self._deleted:
             return None
-        return mutation_allowed(self.app, action)
+        return True
 
     # -------------------------------------------------------------------------- loading
 
-    @work(exclusive=True, group="datasets-list", exit_on_error=False)
+    @task(group="datasets-list")
     async def load(self, offset: int | None = None, select: str | None = None) -> None:
         """Fetch one page (the current one by default); a newer load cancels this one."""
         self.pager.set_loading(True)
-        request = client_of(self.app).list_datasets(
+        request = self.client.list_datasets(
             search=self._search or None,
             order_by=self.order_by,
             limit=PAGE_SIZE,
@@ -251,6 +253,9 @@ class DatasetsScreen(PagedScreen):
         self.query_one("#datasets-sort", Static).update(SORTS[self._sort][1])
         self.load(0)
 
+    def reload(self) -> None:
+        self.action_refresh()
+
     def action_refresh(self) -> None:
         self.load()
 
@@ -264,6 +269,29 @@ class DatasetsScreen(PagedScreen):
             from phtui.screens.datasets.items import DatasetItemsScreen
 
             self.app.push_screen(DatasetItemsScreen(dataset), self._back_from_items)
+
+    def show_dataset(self, dataset_id: str) -> None:
+        """Open ``dataset_id``'s items (a command palette hit), from wherever the mode was."""
+        self._open_by_id(dataset_id)
+
+    @task(group="datasets-open")
+    async def _open_by_id(self, dataset_id: str) -> None:
+        from phtui.screens.datasets.items import DatasetItemsScreen
+
+        dataset = await self.client.get_dataset(dataset_id)
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1 :] if self in stack else []
+        if any(isinstance(s, ServicesMixin) and s.unsaved_edits() for s in above):
+            self.notify(
+                "Save or close the open editor first: it holds unsaved edits.",
+                title="Dataset not opened",
+                severity="warning",
+                markup=False,
+            )
+            return
+        for _ in above:
+            await self.app.pop_screen()
+        self.app.push_screen(DatasetItemsScreen(dataset), self._back_from_items)
 
     def _back_from_items(self, _: object) -> None:
         self.load()
@@ -298,27 +326,27 @@ class DatasetsScreen(PagedScreen):
         if yes:
             self._delete(dataset)
 
-    @work(group="datasets-mutation", exit_on_error=False)
+    @task(group="datasets-mutation", exclusive=False)
     async def _delete(self, dataset: Dataset) -> None:
         try:
-            await client_of(self.app).delete_dataset(dataset.id)
+            await self.client.delete_dataset(dataset.id)
         except Exception as error:
-            report(self.app, error, action=f"Deleting dataset {dataset.name!r}")
+            self.report(error, action=f"Deleting dataset {dataset.name!r}")
             return
         self._deleted.append(dataset)
         self.notify(f"{dataset.name!r} has been deleted. Press u to undo.", markup=False)
         self.load()
 
-    @work(group="datasets-mutation", exit_on_error=False)
+    @task(group="datasets-mutation", exclusive=False)
     async def action_undo(self) -> None:
         if not self._deleted:
             return
         dataset = self._deleted.pop()
         try:
-            await client_of(self.app).restore_dataset(dataset.id)
+            await self.client.restore_dataset(dataset.id)
         except Exception as error:
             self._deleted.append(dataset)
-            report(self.app, error, action=f"Restoring dataset {dataset.name!r}")
+            self.report(error, action=f"Restoring dataset {dataset.name!r}")
             return
         self.notify(f"{dataset.name!r} is back.", markup=False)
         self.load(None, dataset.id)

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
@@ -27,7 +26,7 @@ from phtui.core.transfer import (
     export_items,
     import_items,
 )
-from phtui.screens.datasets.common import client_of, is_read_only, report
+from phtui.screens.base import PhModal, task
 
 TRANSFER_CSS = """
 {name} {{ align: center middle; }}
@@ -50,7 +49,7 @@ def default_file_name(dataset: Dataset, fmt: ExportFormat) -> str:
     return f"{slug}.{fmt.value}"
 
 
-class _TransferScreen(ModalScreen[bool]):
+class _TransferScreen(PhModal[bool]):
     """Shared frame: Esc cancels a running transfer, else closes; the result says if data moved."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -151,15 +150,15 @@ class ExportScreen(_TransferScreen):
         self.status("Exporting…")
         self._worker = self._export(Path(text).expanduser(), self.format)
 
-    @work(exclusive=True, group="transfer", exit_on_error=False)
+    @task(group="transfer")
     async def _export(self, path: Path, fmt: ExportFormat) -> None:
         try:
             result = await export_items(
-                client_of(self.app), self.dataset.id, path, fmt=fmt, on_progress=self.progress
+                self.client, self.dataset.id, path, fmt=fmt, on_progress=self.progress
             )
         except (PostHogError, OSError) as error:
             self.status(f"Export failed: {error} No file was written.")
-            report(self.app, error, action="Exporting")
+            self.report(error, action="Exporting")
             return
         finally:
             self._finished()
@@ -201,14 +200,14 @@ class ImportScreen(_TransferScreen):
         self.query_one(ProgressBar).display = False
         self.query_one("#transfer-failures").display = False
         self.query_one("#import-path", Input).focus()
-        if is_read_only(self.app):
+        if self.read_only:
             self.query_one("#transfer-start", Button).disabled = True
             self.status("Read-only mode: import is disabled.")
 
     @on(Input.Submitted, "#import-path")
     @on(Button.Pressed, "#transfer-start")
     def start(self) -> None:
-        if self.running or is_read_only(self.app):
+        if self.running or self.read_only:
             return
         text = self.query_one("#import-path", Input).value.strip()
         path = Path(text).expanduser()
@@ -220,15 +219,15 @@ class ImportScreen(_TransferScreen):
         self.status("Importing…")
         self._worker = self._import(path)
 
-    @work(exclusive=True, group="transfer", exit_on_error=False)
+    @task(group="transfer")
     async def _import(self, path: Path) -> None:
         try:
             result = await import_items(
-                client_of(self.app), self.dataset.id, path, on_progress=self._import_progress
+                self.client, self.dataset.id, path, on_progress=self._import_progress
             )
         except (PostHogError, TransferError, OSError) as error:
             self.status(f"Import stopped: {error} Run it again to resume.")
-            report(self.app, error, action="Importing")
+            self.report(error, action="Importing")
             return
         finally:
             self._finished()

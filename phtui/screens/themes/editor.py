@@ -7,14 +7,13 @@ list takes single keys for colour operations; ctrl keys work from anywhere.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,6 +22,7 @@ from phtui.api.models import DataColorTheme
 from phtui.core.palette import analyse_palette, token_name
 from phtui.core.text import visible
 from phtui.core.theme_edit import InvalidDraftError, ThemeEditorState
+from phtui.screens.base import PhScreen, task
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.themes.palette_import import PaletteImportScreen
 from phtui.widgets.key_bar import KeyBar
@@ -30,9 +30,6 @@ from phtui.widgets.themes.palette_analysis import analysis_summary
 from phtui.widgets.themes.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.themes.swatches import DepthNote, chip
 from phtui.widgets.title_bar import TitleBar
-
-if TYPE_CHECKING:
-    from phtui.app import PhTuiApp
 
 __all__ = ["ColourList", "ThemeEditorScreen"]
 
@@ -57,7 +54,7 @@ class ColourList(OptionList):
     ]
 
 
-class ThemeEditorScreen(Screen[DataColorTheme | None]):
+class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
     """Edits one theme; dismisses with the saved theme, or None when closed without saving."""
 
     # Default CSS rather than a CSS file: see ThemesScreen.
@@ -124,10 +121,6 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         self._title = title
         self._edited_row: int | None = None  # the row typed into since the cursor arrived
         self._binding_state: tuple[bool | None, ...] = ()
-
-    @property
-    def shell(self) -> PhTuiApp:
-        return cast("PhTuiApp", self.app)
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -292,9 +285,9 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         self._refresh_preview()
 
     # ---- actions -------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save":
-            return None if self.shell.read_only else True
+    MUTATING_ACTIONS = frozenset({"save"})
+
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
             return True if self.state.can_undo else None
         if action == "redo":
@@ -387,10 +380,9 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         )
 
     # ---- the app's quit guard (docs/CONTRACTS.md) ------------------------------------------
-    def has_unsaved_changes(self) -> bool:
-        return self.state.is_dirty
-
-    def unsaved_summary(self) -> str:
+    def unsaved_edits(self) -> str | None:
+        if not self.state.is_dirty:
+            return None
         if self.state.is_new:
             return "a new theme"
         return f"the theme “{visible(self.state.name)}”" if self.state.name else "a theme"
@@ -408,9 +400,9 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         self._update_status("Saving…")
         self.save_theme(payload)
 
-    @work(exclusive=True, group="editor.save", exit_on_error=False)
+    @task(group="editor.save")
     async def save_theme(self, payload: dict[str, Any]) -> None:
-        client = self.shell.client
+        client = self.services.client
         if client is None:
             self._update_status("Not connected: your edit is kept")
             return
@@ -422,7 +414,7 @@ class ThemeEditorScreen(Screen[DataColorTheme | None]):
         except PostHogError as error:
             # Keep every edit; say what PostHog said, in its words.
             self._update_status(f"Not saved: {visible(str(error))}")
-            self.shell.show_error(error, action="Saving theme")
+            self.report(error, action="Saving theme")
             return
         self.state.mark_saved(theme.id, theme.name, theme.colors)
         self.dismiss(theme)

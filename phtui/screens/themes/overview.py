@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,6 +25,7 @@ from phtui.api.models import DataColorTheme
 from phtui.core.clipboard import PaletteFormat, clipboard_hint, fits_osc52, format_palette
 from phtui.core.text import visible
 from phtui.core.theme_edit import NEW_COLOR, ThemeEditorState
+from phtui.screens.base import PhScreen, task
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.themes.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.themes.swatches import DepthNote, SwatchGrid, chip, normalised_colors
@@ -34,9 +34,6 @@ from phtui.widgets.view_tabs import View, ViewTabs
 
 # The editor, the import and confirm dialogs and the analysis view are imported when first
 # opened: the first frame needs none of them (see benchmarks/startup_bench.py).
-
-if TYPE_CHECKING:
-    from phtui.app import PhTuiApp
 
 __all__ = ["ThemesScreen", "default_palette"]
 
@@ -60,7 +57,7 @@ def default_palette(themes: Sequence[DataColorTheme]) -> list[str]:
     return [NEW_COLOR]
 
 
-class ThemesScreen(Screen[None]):
+class ThemesScreen(PhScreen[None]):
     """The Themes mode: list, swatches, preview and analysis; opens the editor and modals."""
 
     # Default CSS, not a CSS_PATH: Textual re-parses every stylesheet from scratch when a screen
@@ -117,14 +114,11 @@ class ThemesScreen(Screen[None]):
         super().__init__()
         self.themes: list[DataColorTheme] = []
         self.is_staff = False  # staff may edit PostHog's global themes
+        self._select_when_loaded: int | None = None
         self._user_asked = False
         self._binding_state: tuple[bool | None, ...] = ()
         self._resumed = False
         self._styled = False  # not yet resumed: restyling at the first resume is redundant
-
-    @property
-    def shell(self) -> PhTuiApp:
-        return cast("PhTuiApp", self.app)
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -174,12 +168,15 @@ class ThemesScreen(Screen[None]):
         self.query_one("#swatches", SwatchGrid).tall = self.size.height >= _TALL_SWATCHES_FROM
 
     # ---- loading -------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.action_refresh()
+
     def action_refresh(self) -> None:
         self.load_themes(self.selected.id if self.selected else None)
 
-    @work(exclusive=True, group="themes.load", exit_on_error=False)
+    @task(group="themes.load")
     async def load_themes(self, select_id: int | None = None) -> None:
-        client = self.shell.client
+        client = self.services.client
         if client is None:
             return
         theme_list = self.query_one("#theme-list", OptionList)
@@ -203,9 +200,9 @@ class ThemesScreen(Screen[None]):
             self._user_asked = True
             self.call_after_refresh(self.load_user)
 
-    @work(exclusive=True, group="themes.user", exit_on_error=False)
+    @task(group="themes.user")
     async def load_user(self) -> None:
-        client = self.shell.client
+        client = self.services.client
         if client is None:
             return
         try:
@@ -217,6 +214,8 @@ class ThemesScreen(Screen[None]):
 
     def show_themes(self, themes: list[DataColorTheme], select_id: int | None = None) -> None:
         """Fill the list (official themes first, as PostHog lists them) and keep the selection."""
+        if self._select_when_loaded is not None:
+            select_id, self._select_when_loaded = self._select_when_loaded, None
         self.themes = sorted(themes, key=lambda theme: not theme.is_global)
         theme_list = self.query_one("#theme-list", OptionList)
         theme_list.set_options(self._option(theme) for theme in self.themes)
@@ -244,6 +243,8 @@ class ThemesScreen(Screen[None]):
     # ---- the selected theme --------------------------------------------------------------
     @property
     def selected(self) -> DataColorTheme | None:
+        if not self.themes:  # also before the list is composed (check_action runs early)
+            return None
         index = self.query_one("#theme-list", OptionList).highlighted
         if index is None or not 0 <= index < len(self.themes):
             return None
@@ -251,6 +252,18 @@ class ThemesScreen(Screen[None]):
 
     def can_edit(self, theme: DataColorTheme) -> bool:
         return not theme.is_global or self.is_staff
+
+    def show_theme(self, theme_id: int) -> None:
+        """Select ``theme_id`` (a command palette hit); reload the list when it lacks it."""
+        if not self.themes:  # the list is still on its way: select it when it arrives
+            self._select_when_loaded = theme_id
+            return
+        index = next((i for i, theme in enumerate(self.themes) if theme.id == theme_id), None)
+        if index is None:
+            self.load_themes(theme_id)
+        else:
+            self.query_one("#theme-list", OptionList).highlighted = index
+        self.query_one("#theme-list", OptionList).focus()
 
     @on(OptionList.OptionHighlighted, "#theme-list")
     def _highlighted(self) -> None:
@@ -293,7 +306,7 @@ class ThemesScreen(Screen[None]):
             text.append("★ Official: read-only. d duplicates it to edit a copy.", style="#e4a604")
         elif theme.is_global:
             text.append("★ Official: you are staff, edits change it for everyone.", style="#e4a604")
-        elif self.shell.read_only:
+        elif self.read_only:
             text.append("read-only session", style="dim")
         return text
 
@@ -352,19 +365,23 @@ class ThemesScreen(Screen[None]):
             self.call_after_refresh(self.refresh_bindings)
 
     # ---- guards --------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    MUTATING_ACTIONS = _MUTATING
+
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in _MUTATING and action != "copy":
             return True
-        if action in _MUTATING and (self.shell.read_only or self.shell.client is None):
-            return None  # shown, but disabled: the header says READ-ONLY
-        theme = self.selected
+        if action in _MUTATING and self.services.client is None:
+            return None
         if action in ("new", "import_palette"):
             return True
-        if theme is None:
-            return None
-        if action in ("edit", "delete") and not self.can_edit(theme):
-            return None
-        return True
+        return None if self.selected is None else True
+
+    def blocked_reason(self, action: str) -> str | None:
+        if action in ("edit", "delete"):
+            theme = self.selected
+            if theme is not None and not self.can_edit(theme):
+                return "Official theme: press d to duplicate it and edit the copy."
+        return super().blocked_reason(action)
 
     # ---- editing -------------------------------------------------------------------------
     def _open_editor(self, state: ThemeEditorState, title: str) -> None:
@@ -431,9 +448,9 @@ class ThemesScreen(Screen[None]):
         rest = self.themes[index + 1 :] + self.themes[:index][::-1]
         return rest[0].id if rest else None
 
-    @work(exclusive=True, group="themes.delete", exit_on_error=False)
+    @task(group="themes.delete")
     async def delete_theme(self, theme: DataColorTheme, then_select: int | None = None) -> None:
-        client = self.shell.client
+        client = self.services.client
         if client is None:
             return
         await client.delete_theme(theme.id)

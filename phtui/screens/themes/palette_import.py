@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from phtui.core.palette import ColorParseError, parse_palette
+from phtui.screens.base import PhModal
 from phtui.widgets.themes.swatches import SwatchGrid
 
 __all__ = ["PaletteImportScreen"]
@@ -24,7 +24,7 @@ _HELP = (
 )
 
 
-class PaletteImportScreen(ModalScreen[list[str] | None]):
+class PaletteImportScreen(PhModal[list[str] | None]):
     DEFAULT_CSS = """
     PaletteImportScreen { align: center middle; }
     PaletteImportScreen > Vertical {
@@ -78,7 +78,7 @@ class PaletteImportScreen(ModalScreen[list[str] | None]):
         self.query_one(SwatchGrid).palette = tuple(self._colors)
         self.refresh_bindings()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "apply":
             return True if self._colors else None
         return True
