@@ -99,10 +99,10 @@ async def test_dataset_names_are_unique_and_datasets_limited(
 
 
 async def test_find_datasets_by_name_on_a_revisioned_server(
-    revisioned_server: RunningServer, connect: ClientFactory
+    fresh_revisioned_server: RunningServer, connect: ClientFactory
 ) -> None:
     name = unique("find me")
-    async with connect(revisioned_server) as api:
+    async with connect(fresh_revisioned_server) as api:
         created = await api.create_dataset(name)
         await api.create_dataset(f"{name} too")
         assert [d.id for d in await api.find_datasets_by_name(name)] == [created.id]
@@ -665,3 +665,20 @@ async def test_list_all_never_asks_for_pages_past_the_count(
         snapshot = await api.list_all_dataset_items(dataset.id, concurrency=1)
     assert snapshot.revision == 42 and len(snapshot.items) == 2
     assert transport.requests - before == 2  # the dataset and one page
+
+
+async def test_the_demo_data_reads_the_same_concurrently_and_page_by_page(
+    revisioned_demo_server: RunningServer, connect: ClientFactory
+) -> None:
+    async with connect(revisioned_demo_server) as api:
+        datasets = (await api.list_datasets()).results
+        assert datasets and api.datasets_api == "revisioned"
+        for dataset in datasets:
+            snapshot = await api.list_all_dataset_items(dataset.id)
+            assert snapshot.revision == dataset.current_revision
+            pinned = [
+                item.version_id
+                async for item in api.iter_dataset_items(dataset.id, revision=snapshot.revision)
+            ]
+            assert [item.version_id for item in snapshot.items] == pinned
+            assert all(not item.archived for item in snapshot.items)
