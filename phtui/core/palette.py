@@ -1,10 +1,9 @@
 """Colour maths for data colour themes: parsing, WCAG contrast, CIEDE2000, colour-vision simulation.
 
 Everything works on normalised lowercase ``#rrggbb`` strings. Per-colour conversions are cached
-because the Themes screen re-analyses the whole palette on every keystroke in a hex field.
-
-``coloraide`` (used only for colour-vision simulation) costs about 90 ms to import, so it is
-imported lazily on first use, never at module import time.
+because the Themes screen re-analyses the whole palette on every keystroke in a hex field. The
+low-level conversions (sRGB transfer, dichromat simulation) live in ``phtui.core.color_math``,
+shared with the palette fixer so both judge colours by the same numbers.
 """
 
 from __future__ import annotations
@@ -17,10 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from coloraide import Color
+from phtui.core.color_math import CVD_KINDS, LINEAR_FROM_8BIT, simulate_dichromat
 
 __all__ = [
     "CSS_NAMED_COLORS",
@@ -40,6 +38,7 @@ __all__ = [
     "confusable_pairs",
     "contrast_ratio",
     "delta_e_2000",
+    "delta_e_2000_hex",
     "delta_e_2000_lab",
     "hex_to_lab",
     "hex_to_rgb",
@@ -50,7 +49,6 @@ __all__ = [
     "similar_pairs",
     "simulate_cvd",
     "token_name",
-    "warm_up",
 ]
 
 # PostHog's dark-mode surface behind insight charts, and the light-mode one.
@@ -359,16 +357,11 @@ def hex_to_rgb(color: str) -> tuple[int, int, int]:
     return (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF
 
 
-def _linearise(channel: int) -> float:
-    """sRGB transfer function inverse, with WCAG 2.x's 0.04045 threshold."""
-    c = channel / 255
-    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-
 @lru_cache(maxsize=4096)
 def _linear_rgb(color: str) -> tuple[float, float, float]:
+    # sRGB decoding with WCAG 2.x's 0.04045 threshold, tabulated per 8-bit value.
     red, green, blue = hex_to_rgb(color)
-    return _linearise(red), _linearise(green), _linearise(blue)
+    return LINEAR_FROM_8BIT[red], LINEAR_FROM_8BIT[green], LINEAR_FROM_8BIT[blue]
 
 
 # --- WCAG contrast -------------------------------------------------------------------------------
@@ -536,15 +529,23 @@ def _valid_entries(colors: Sequence[Any]) -> list[tuple[int, str]]:
     return entries
 
 
-@lru_cache(maxsize=16384)
+def delta_e_2000_hex(a: str, b: str) -> float:
+    """``delta_e_2000`` of two normalised ``#rrggbb`` strings, cached (order does not matter).
+
+    The Themes screen and the palette fixer judge the same pairs again and again.
+    """
+    return _cached_delta_e(a, b) if a <= b else _cached_delta_e(b, a)
+
+
+@lru_cache(maxsize=65536)
 def _cached_delta_e(a: str, b: str) -> float:
-    return delta_e_2000(a, b)
+    return delta_e_2000_lab(hex_to_lab(a), hex_to_lab(b))
 
 
 def _pairs(entries: Sequence[tuple[int, str]]) -> list[ColorPair]:
     """Every pair of entries with its distance, nearest first (ties by position)."""
     pairs = [
-        ColorPair(i, j, _cached_delta_e(a, b) if a <= b else _cached_delta_e(b, a))
+        ColorPair(i, j, delta_e_2000_hex(a, b))
         for (i, a), (j, b) in itertools.combinations(entries, 2)
     ]
     pairs.sort(key=lambda pair: (pair.distance, pair.i, pair.j))
@@ -567,11 +568,10 @@ def similar_pairs(colors: Sequence[str], threshold: float = 10.0) -> list[ColorP
 
 # --- Colour-vision deficiency --------------------------------------------------------------------
 
-CVD_KINDS = ("protanopia", "deuteranopia", "tritanopia")
-
 # Full-severity dichromacy. Viénot, Brettel & Mollon (1999) for the red-green deficiencies, which
 # is accurate for them and cheap; Brettel, Viénot & Mollon (1997) for tritanopia, where the
-# single-plane Viénot projection is known to be wrong. Both are coloraide's implementations.
+# single-plane Viénot projection is known to be wrong. The maths is ``color_math``'s; the names
+# are coloraide's (deficiency, method), whose filters give the same colours (tested).
 CVD_METHODS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "protanopia": ("protan", "vienot"),
@@ -581,26 +581,6 @@ CVD_METHODS: Mapping[str, tuple[str, str]] = MappingProxyType(
 )
 
 
-@lru_cache(maxsize=1)
-def _color_class() -> type[Color]:
-    from coloraide import Color
-
-    return Color
-
-
-def warm_up() -> None:
-    """Import coloraide now (about 90 ms), e.g. from a worker, so the first analysis is quick."""
-    _simulate("#808080", CVD_KINDS[0])
-
-
-@lru_cache(maxsize=4096)
-def _simulate(color: str, kind: str) -> str:
-    filter_name, method = CVD_METHODS[kind]
-    simulated = _color_class()(color).filter(filter_name, 1.0, method=method)
-    # The projection can leave sRGB slightly; clip (the channel-wise nearest displayable colour).
-    return str(simulated.convert("srgb").fit(method="clip").to_string(hex=True, compress=False))
-
-
 def simulate_cvd(color: str, kind: str) -> str:
     """How ``color`` looks with full protanopia, deuteranopia or tritanopia, as ``#rrggbb``.
 
@@ -608,7 +588,7 @@ def simulate_cvd(color: str, kind: str) -> str:
     """
     if kind not in CVD_METHODS:
         raise ValueError(f"unknown colour-vision deficiency {kind!r}: use one of {CVD_KINDS}")
-    return _simulate(parse_color(color), kind)
+    return simulate_dichromat(parse_color(color), kind)
 
 
 def confusable_pairs(colors: Sequence[str], kind: str, threshold: float = 10.0) -> list[ColorPair]:
@@ -723,7 +703,7 @@ def analyse_palette(
     pairs = _pairs(entries)
     cvd = {}
     for kind in CVD_KINDS:
-        simulated = [(index, _simulate(color, kind)) for index, color in entries]
+        simulated = [(index, simulate_dichromat(color, kind)) for index, color in entries]
         simulated_at = dict(simulated)
         cvd[kind] = CvdReport(
             kind=kind,
