@@ -18,6 +18,7 @@ from types import MappingProxyType
 
 __all__ = [
     "CVD_KINDS",
+    "CVD_MODELS",
     "LINEAR_FROM_8BIT",
     "Oklab",
     "Oklch",
@@ -26,8 +27,10 @@ __all__ = [
     "hex_to_linear",
     "hex_to_oklab",
     "hex_to_oklch",
+    "lightness_for_luminance",
     "linear_to_hex",
     "linear_to_oklab",
+    "luminance",
     "max_chroma",
     "oklab_to_linear",
     "oklch_to_hex",
@@ -78,6 +81,11 @@ def linear_to_hex(rgb: Sequence[float]) -> str:
     """``#rrggbb`` of linear-light channels, each clipped to 0-1 (the nearest displayable)."""
     red, green, blue = rgb
     return f"#{_encode(red):02x}{_encode(green):02x}{_encode(blue):02x}"
+
+
+def luminance(rgb: Sequence[float]) -> float:
+    """WCAG 2.x relative luminance (Rec. 709 weights) of linear-light sRGB."""
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
 
 
 def _apply(matrix: _Matrix, vector: Sequence[float]) -> Rgb:
@@ -209,7 +217,7 @@ def max_chroma(lightness: float, hue: float, *, limit: float = 0.4) -> float:
     if _in_gamut(_linear_from_oklch(lightness, limit, hue)):
         return limit
     low, high = 0.0, limit
-    while high - low > 1e-5:  # far below what 8-bit channels can resolve
+    while high - low > 1e-4:  # below what 8-bit channels resolve (a step is ~0.004 of chroma)
         middle = (low + high) / 2
         if _in_gamut(_linear_from_oklch(lightness, middle, hue)):
             low = middle
@@ -218,18 +226,41 @@ def max_chroma(lightness: float, hue: float, *, limit: float = 0.4) -> float:
     return low
 
 
+def _displayed(lightness: float, chroma: float, hue: float) -> Rgb:
+    """Linear sRGB of an OKLCH colour with its chroma reduced to fit (before 8-bit rounding)."""
+    lightness = min(max(lightness, 0.0), 1.0)
+    chroma = max(chroma, 0.0)
+    rgb = _linear_from_oklch(lightness, chroma, hue)
+    if not _in_gamut(rgb):
+        rgb = _linear_from_oklch(lightness, max_chroma(lightness, hue, limit=chroma), hue)
+    red, green, blue = rgb
+    return min(max(red, 0.0), 1.0), min(max(green, 0.0), 1.0), min(max(blue, 0.0), 1.0)
+
+
 def oklch_to_hex(lightness: float, chroma: float, hue: float) -> str:
     """``#rrggbb`` for an OKLCH colour, keeping lightness and hue and reducing chroma to fit sRGB.
 
     Reducing chroma only (CSS Color 4's gamut mapping does the same, with a finer stopping rule)
     keeps the hue, i.e. the brand colour's identity, where clipping channels would shift it.
     """
-    lightness = min(max(lightness, 0.0), 1.0)
-    chroma = max(chroma, 0.0)
-    rgb = _linear_from_oklch(lightness, chroma, hue)
-    if not _in_gamut(rgb):
-        rgb = _linear_from_oklch(lightness, max_chroma(lightness, hue, limit=chroma), hue)
-    return linear_to_hex(rgb)
+    return linear_to_hex(_displayed(lightness, chroma, hue))
+
+
+def lightness_for_luminance(target: float, chroma: float, hue: float) -> float:
+    """The OKLCH lightness at which ``oklch_to_hex(L, chroma, hue)`` has relative luminance
+    ``target`` (before 8-bit rounding); 0 or 1 when the target is out of reach.
+
+    Luminance grows with lightness at a fixed chroma and hue (chroma shrinking to fit the gamut
+    does not reverse that), so bisection finds it.
+    """
+    low, high = 0.0, 1.0
+    for _ in range(30):  # 1e-9 of lightness: far finer than 8-bit channels
+        middle = (low + high) / 2
+        if luminance(_displayed(middle, chroma, hue)) < target:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
 
 
 # --- Dichromat simulation ------------------------------------------------------------------------
