@@ -148,17 +148,31 @@ class PaletteCheck:
             ]
         return tuple(allowed)
 
-    def best_luminance(self) -> float:
-        """The relative luminance whose lowest contrast against the checked backgrounds is
-        highest (to 0.001): the compromise when no luminance passes them all."""
+    def target_luminance(self, current: float) -> float:
+        """The relative luminance nearest ``current`` that passes contrast on every checked
+        background or, when none does, the one with the least contrast severity (to 0.001)."""
+        allowed = self.passing_luminances()
+        if allowed:
+            return min(
+                (min(max(current, low), high) for low, high in allowed),
+                key=lambda luminance: (abs(luminance - current), luminance),
+            )
         backgrounds = [relative_luminance(self.background(mode)) for mode in self.modes]
 
-        def worst_contrast(luminance: float) -> float:
-            return min(
-                (max(luminance, bg) + 0.05) / (min(luminance, bg) + 0.05) for bg in backgrounds
-            )
+        def severity(luminance: float) -> float:
+            total = 0.0
+            for background in backgrounds:
+                ratio = (max(luminance, background) + 0.05) / (min(luminance, background) + 0.05)
+                if ratio < self.min_contrast:
+                    total += _contrast_severity(ratio, self.min_contrast)
+            return total
 
-        return max((step / 1000 for step in range(1001)), key=worst_contrast)
+        grid = (step / 1000 for step in range(1001))
+        return min(grid, key=lambda luminance: (severity(luminance), abs(luminance - current)))
+
+
+def _contrast_severity(ratio: float, minimum: float) -> float:
+    return CONTRAST_WEIGHT * (1 + (minimum - ratio) / (minimum - 1))
 
 
 @dataclass(frozen=True)
@@ -201,7 +215,7 @@ class ContrastFailure:
     @property
     def severity(self) -> float:
         """``weight`` x (1 + shortfall), the shortfall a fraction of ``minimum - 1`` (0-1]."""
-        return self.weight * (1 + (self.minimum - self.ratio) / (self.minimum - 1))
+        return _contrast_severity(self.ratio, self.minimum)
 
 
 @dataclass(frozen=True)
@@ -336,7 +350,7 @@ class PaletteScorer:
         for _, background in self._backgrounds:
             ratio = contrast_ratio(color, background)
             if ratio < minimum:
-                cost += CONTRAST_WEIGHT * (1 + (minimum - ratio) / (minimum - 1))
+                cost += _contrast_severity(ratio, minimum)
         return cost
 
     def passes_contrast(self, color: str) -> bool:

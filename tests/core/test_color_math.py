@@ -110,7 +110,9 @@ def test_oklch_to_hex_keeps_lightness_and_hue_when_reducing_chroma(
     # 8-bit rounding: one step near black is ~0.07 of OKLab lightness (the cube root is steep).
     assert got_l == pytest.approx(light, abs=0.01 if light > 0.2 else 0.07)
     assert got_c <= requested + 0.01
-    if got_c > 0.03:  # hue is only meaningful with some chroma
+    if (
+        got_c > 0.03 and light > 0.2
+    ):  # hue needs some chroma, and 8-bit steps are coarse in the dark
         assert abs((got_h - angle + 180) % 360 - 180) < 3
 
 

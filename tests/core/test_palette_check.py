@@ -112,9 +112,18 @@ def test_the_contrast_band_for_both_chart_backgrounds() -> None:
     assert high == pytest.approx(0.30)
     assert PaletteCheck(modes=("light",)).passing_luminances() == ((0.0, pytest.approx(0.30)),)
     assert PaletteCheck(modes=()).passing_luminances() == ((0.0, 1.0),)
-    # 4.5:1 against both cannot be had; the best compromise sits between the two limits.
-    assert PaletteCheck(min_contrast=4.5).passing_luminances() == ()
-    assert 0.18 < PaletteCheck(min_contrast=4.5).best_luminance() < 0.24
+    assert PaletteCheck().target_luminance(0.05) == pytest.approx(low)
+    assert PaletteCheck().target_luminance(0.2) == 0.2
+    assert PaletteCheck().target_luminance(0.9) == pytest.approx(high)
+    # 4.5:1 against both cannot be had: one failure (on the side nearer) beats two.
+    impossible = PaletteCheck(min_contrast=4.5)
+    assert impossible.passing_luminances() == ()
+    dark_enough = impossible.target_luminance(0.1)
+    assert contrast_ratio_for(dark_enough, 1.0) >= 4.5 > contrast_ratio_for(dark_enough, 0.0137)
+
+
+def contrast_ratio_for(luminance: float, background: float) -> float:
+    return (max(luminance, background) + 0.05) / (min(luminance, background) + 0.05)
 
 
 # --- Adjacency in PostHog's order ----------------------------------------------------------------
