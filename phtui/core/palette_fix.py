@@ -170,6 +170,8 @@ class _Search:
         # Enough for every colour to take several steps; a bound on time, not a target.
         self.max_moves = 12 * len(movable)
         self._candidate_lists: dict[tuple[int, str, int], list[str]] = {}  # (p, colour, tier)
+        self._moves = 0  # steps taken by the failure search
+        self._no_gain: dict[int, int] = {}  # position -> self._moves when it had no better step
 
     def run(self) -> None:
         if not self.movable:
@@ -214,16 +216,15 @@ class _Search:
         # A failure none of whose colours could improve stays "stuck" until one of them moves;
         # other colours moving can free it too, so a few sweeps start afresh.
         stuck: set[tuple[object, ...]] = set()
-        moves = sweeps = 0
+        sweeps = 0
         moved_this_sweep = False
-        while moves < self.max_moves:
+        while self._moves < self.max_moves:
             progressed = False
             for key, positions in self._failing():
                 stamp = (*key, *(self.scorer.current[p] for p in positions))
                 if stamp in stuck:
                     continue
                 if self._improve(positions):
-                    moves += 1
                     progressed = moved_this_sweep = True
                     break
                 stuck.add(stamp)
@@ -254,10 +255,13 @@ class _Search:
         Hue-keeping steps are tried first; hue steps only when none of those helps. Candidates
         are ranked by the scorer's quick estimate; the move taken is confirmed exactly.
         """
-        estimators = {p: self.scorer.estimator(p) for p in positions}
+        # A colour with no better step now has none for any failure it is in, until something
+        # moves: many failures share colours, so this saves most of the work.
+        trying = [p for p in positions if self._no_gain.get(p) != self._moves]
+        estimators = {p: self.scorer.estimator(p) for p in trying}
         for tier in range(len(_STEP_TIERS)):
             options: list[tuple[float, float, int, str]] = []
-            for p in positions:
+            for p in trying:
                 for candidate in self._candidates(p, tier):
                     gain = estimators[p](candidate)
                     if gain < -_EPSILON:
@@ -265,7 +269,10 @@ class _Search:
             for _, _, p, candidate in sorted(options)[:_CONFIRMED]:
                 if self.scorer.delta(p, candidate) < -_EPSILON:
                     self.scorer.set(p, candidate)
+                    self._moves += 1
                     return True
+        for p in trying:
+            self._no_gain[p] = self._moves
         return False
 
     def _candidates(self, p: int, tier: int) -> list[str]:
@@ -321,11 +328,12 @@ class _Search:
                 continue
             start = self.start_lch[p]
             now = hex_to_oklch(color)
+            estimate = scorer.estimator(p)
             for fraction in _PULL_BACK:
                 candidate = oklch_to_hex(*_between(start, now, fraction))
                 if candidate == color:
                     break
-                if scorer.delta(p, candidate) <= 0.0:
+                if estimate(candidate) <= _EPSILON and scorer.delta(p, candidate) <= 0.0:
                     scorer.set(p, candidate)
                     break
 
