@@ -6,8 +6,12 @@ series than colours. Every pair is checked, under normal vision and simulated di
 failures are weighted by how often the two colours end up side by side.
 
 The metric is the one ``palette.analyse_palette`` reports: CIEDE2000 between the colours (or
-between their ``color_math.simulate_dichromat`` simulations, rounded to displayable ``#rrggbb``),
-and WCAG 2.x contrast against PostHog's chart backgrounds.
+between their ``color_math.simulate_dichromat`` simulations, rounded to displayable ``#rrggbb``:
+Viénot 1999 for protanopia and deuteranopia, Brettel 1997 for tritanopia, full severity), and
+WCAG 2.x contrast against PostHog's chart backgrounds. CIEDE2000 rather than ΔEOK because it is
+the CIE's colour-difference formula, the one chroma.js's palette helper and Colorgorical
+(Gramazio, Laidlaw & Schloss 2017) score palettes with, and what the Themes screen already
+shows; the fixer pays for it with caching, and uses OKLCH only to choose its moves.
 """
 
 from __future__ import annotations
@@ -107,9 +111,8 @@ class PaletteCheck:
             raise ValueError(f"unknown colour-vision deficiency {unknown[0]!r}: use {CVD_KINDS}")
         if len(set(self.cvd_kinds)) != len(self.cvd_kinds):
             raise ValueError("cvd_kinds lists a kind twice")
-        if any(mode not in get_args(Mode) for mode in self.modes) or len(set(self.modes)) != len(
-            self.modes
-        ):
+        unknown_modes = [mode for mode in self.modes if mode not in get_args(Mode)]
+        if unknown_modes or len(set(self.modes)) != len(self.modes):
             raise ValueError(f"modes must be distinct values of {get_args(Mode)}")
         if self.pairs not in get_args(PairScope):
             raise ValueError(f"pairs must be one of {get_args(PairScope)}")
@@ -118,7 +121,7 @@ class PaletteCheck:
 
     @property
     def conditions(self) -> tuple[str, ...]:
-        """``"normal"`` then the checked CVD kinds, in ``CVD_KINDS`` order as given."""
+        """``"normal"`` then the checked CVD kinds, in the order given."""
         return (NORMAL, *self.cvd_kinds)
 
     def threshold(self, condition: str) -> float:

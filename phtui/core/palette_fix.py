@@ -5,16 +5,19 @@ first, then chroma, and a small hue turn only for a clash nothing else improves.
 and deterministic:
 
 1. contrast: each colour below the minimum on a checked background moves to the nearest
-   lightness (same hue and chroma, chroma reduced to fit sRGB) that passes on every background;
+   lightness (same hue and chroma, chroma reduced to fit sRGB) that passes on every background,
+   even if that makes it clash for now: the answer must lie in that band;
 2. pairs: the most severe remaining failure is tried first; the move (of either of its colours,
    among a few lightness, chroma and then hue steps) that lowers the palette's score most is
    taken, and the search starts over, until no failure can be improved;
 3. pull back: each moved colour is brought as close to where it started as it can be without
    the score getting worse, which undoes overshoot from the fixed step sizes.
 
-Every step is taken only if the score (``CheckResult.score``) does not get worse, so the result
-is never worse than the input, and a palette that passes comes back unchanged. Locked positions
-and entries that are not colours never move.
+After the first stage, a step is taken only if the palette's score (``CheckResult.score``)
+does not get worse; if the result still scores worse than the input, the search is run again
+without forcing contrast, every step then improving. So a proposal is never worse than the
+input, and a palette that passes comes back unchanged. Locked positions and entries that are
+not colours never move.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from phtui.core.color_math import (
     lightness_for_luminance,
     oklch_to_hex,
 )
-from phtui.core.palette import relative_luminance
+from phtui.core.palette import relative_luminance, valid_entries
 from phtui.core.palette_check import CheckResult, PaletteCheck, PaletteScorer, check_palette
 
 __all__ = ["ColorChange", "FixProposal", "propose_fix"]
@@ -138,13 +141,15 @@ def propose_fix(
     unchanged = FixProposal(original, original, (), before, before, frozen)
     if before.passed:
         return unchanged
+    movable = [p for p, _ in valid_entries(original) if p not in frozen]
+    if not movable:
+        return unchanged
     # Forcing every colour into the contrast band first lets the pair search start where the
     # answer must lie, though the first step may clash more; if that ends worse than the input,
     # a search that only ever improves is run instead (it cannot end worse).
     for force_contrast in (True, False):
         scorer = PaletteScorer(original, check)
         start = dict(scorer.current)
-        movable = [p for p in scorer.positions if p not in frozen]
         _Search(scorer, movable, force_contrast=force_contrast).run()
         changes = tuple(
             ColorChange(p, start[p], scorer.current[p], delta_e_ok(start[p], scorer.current[p]))
@@ -174,8 +179,6 @@ class _Search:
         self._no_gain: dict[int, int] = {}  # position -> self._moves when it had no better step
 
     def run(self) -> None:
-        if not self.movable:
-            return
         self.fix_contrast()
         self.fix_failures()
         self.pull_back()
