@@ -254,7 +254,7 @@ def lightness_for_luminance(target: float, chroma: float, hue: float) -> float:
     does not reverse that), so bisection finds it.
     """
     low, high = 0.0, 1.0
-    for _ in range(30):  # 1e-9 of lightness: far finer than 8-bit channels
+    for _ in range(20):  # 1e-6 of lightness: far finer than 8-bit channels
         middle = (low + high) / 2
         if luminance(_displayed(middle, chroma, hue)) < target:
             low = middle
