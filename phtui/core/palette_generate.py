@@ -48,10 +48,10 @@ def generate_palette(
     palette = list(brands)
     if n == len(brands):
         return palette
-    pool = _pool(check)
+    scorer = PaletteScorer([], check)  # no palette: used to judge single colours and pairs
+    pool = _pool(scorer)
     # Per pool colour: its contrast cost and, per placed position, the pair severity before the
     # adjacency weight (it depends on where the new colour goes).
-    scorer = PaletteScorer([], check)
     contrast = [scorer.contrast_cost(color) for color in pool]
     views = [scorer.views(color) for color in pool]
     severities: list[list[float]] = [[] for _ in pool]
@@ -75,8 +75,7 @@ def generate_palette(
     return [str(color) for color in propose_fix(palette, check, locked=locked).palette]
 
 
-def _pool(check: PaletteCheck) -> list[str]:
-    scorer = PaletteScorer([], check)
+def _pool(scorer: PaletteScorer) -> list[str]:
     candidates: list[str] = []
     for lightness in _LIGHTNESS:
         for hue in _HUES:
