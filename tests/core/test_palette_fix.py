@@ -35,7 +35,11 @@ entries = st.one_of(
 )
 
 
-def passing_under_the_metric(colors: list[object], check: PaletteCheck) -> tuple[set, set]:  # type: ignore[type-arg]
+Pairs = set[tuple[int, int, str]]
+Contrasts = set[tuple[int, str]]
+
+
+def passing_under_the_metric(colors: list[object], check: PaletteCheck) -> tuple[Pairs, Contrasts]:
     """Every checked pair and contrast that passes, recomputed with the per-colour functions."""
     valid = {}
     for index, color in enumerate(colors):
@@ -43,7 +47,7 @@ def passing_under_the_metric(colors: list[object], check: PaletteCheck) -> tuple
             valid[index] = parse_color(color)  # type: ignore[arg-type]
         except (ValueError, TypeError):
             continue
-    pairs = set()
+    pairs: Pairs = set()
     for i in valid:
         for j in valid:
             if j <= i or (check.pairs == "adjacent" and adjacency(i, j, len(colors)) == "distant"):
@@ -54,7 +58,7 @@ def passing_under_the_metric(colors: list[object], check: PaletteCheck) -> tuple
                 seen = simulate_cvd(valid[i], kind), simulate_cvd(valid[j], kind)
                 if delta_e_2000(*seen) >= check.min_cvd_distance:
                     pairs.add((i, j, kind))
-    contrast = {
+    contrast: Contrasts = {
         (index, mode)
         for index, color in valid.items()
         for mode in check.modes
@@ -63,7 +67,7 @@ def passing_under_the_metric(colors: list[object], check: PaletteCheck) -> tuple
     return pairs, contrast
 
 
-def all_checked(colors: list[object], check: PaletteCheck) -> tuple[set, set]:  # type: ignore[type-arg]
+def all_checked(colors: list[object], check: PaletteCheck) -> tuple[Pairs, Contrasts]:
     valid = [index for index, color in enumerate(colors) if _is_color(color)]
     pairs = {
         (i, j, condition)
@@ -172,8 +176,8 @@ def test_locked_positions_must_be_in_the_palette() -> None:
 
 
 def test_entries_that_are_not_colours_stay_in_place_untouched() -> None:
-    colors = ["#ff0000", None, "#fe0101", {"hex": "#fff"}, "oops", "#ff0101", 7]
-    proposal = propose_fix(colors, PaletteCheck(cvd_kinds=(), modes=()))  # type: ignore[arg-type]
+    colors: list[object] = ["#ff0000", None, "#fe0101", {"hex": "#fff"}, "oops", "#ff0101", 7]
+    proposal = propose_fix(colors, PaletteCheck(cvd_kinds=(), modes=()))
     assert proposal.changes
     for index in (1, 3, 4, 6):
         assert proposal.palette[index] is colors[index]
