@@ -362,16 +362,16 @@ class PaletteScorer:
 
     def pair_severity(self, mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[float, float]:
         """Two colours (as ``views`` gives them): the summed severity of their clashes before
-        the adjacency weight, and their least distance as a share of its threshold."""
+        the adjacency weight, and their least distance as a share of its threshold (of 10, the
+        default, where the threshold is 0)."""
         severity, closest = 0.0, math.inf
         for distance, threshold, factor in zip(
             self._distances(mine, theirs), self._thresholds, self._factors, strict=True
         ):
-            if threshold > 0:
-                share = distance / threshold
-                closest = min(closest, share)
-                if share < 1:
-                    severity += factor * (2 - share)
+            share = distance / (threshold or 10.0)
+            closest = min(closest, share)
+            if share < 1 and threshold > 0:
+                severity += factor * (2 - share)
         return severity, closest
 
     def _pair_cost(self, position: int, distances: Callable[[int], Sequence[float]]) -> float:

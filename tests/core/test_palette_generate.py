@@ -44,6 +44,12 @@ def test_adjacent_scope_generates_a_passing_fifteen() -> None:
     assert failures.passed
 
 
+def test_colours_spread_out_even_when_distinctness_is_not_checked() -> None:
+    check = PaletteCheck(min_distance=0, min_cvd_distance=0, modes=())
+    palette = generate_palette([], 8, check)
+    assert len(set(palette)) == 8
+
+
 def test_brand_colours_fill_the_palette_when_n_equals_their_count() -> None:
     assert generate_palette(["RED", "#00f"], 2) == ["#ff0000", "#0000ff"]
 
