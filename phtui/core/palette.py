@@ -1,10 +1,9 @@
 """Colour maths for data colour themes: parsing, WCAG contrast, CIEDE2000, colour-vision simulation.
 
 Everything works on normalised lowercase ``#rrggbb`` strings. Per-colour conversions are cached
-because the Themes screen re-analyses the whole palette on every keystroke in a hex field.
-
-``coloraide`` (used only for colour-vision simulation) costs about 90 ms to import, so it is
-imported lazily on first use, never at module import time.
+because the Themes screen re-analyses the whole palette on every keystroke in a hex field. The
+low-level conversions (sRGB transfer, dichromat simulation) live in ``phtui.core.color_math``,
+shared with the palette fixer so both judge colours by the same numbers.
 """
 
 from __future__ import annotations
@@ -17,10 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from coloraide import Color
+from phtui.core.color_math import CVD_KINDS, LINEAR_FROM_8BIT, luminance, simulate_dichromat
 
 __all__ = [
     "CSS_NAMED_COLORS",
@@ -40,6 +38,7 @@ __all__ = [
     "confusable_pairs",
     "contrast_ratio",
     "delta_e_2000",
+    "delta_e_2000_hex",
     "delta_e_2000_lab",
     "hex_to_lab",
     "hex_to_rgb",
@@ -50,7 +49,7 @@ __all__ = [
     "similar_pairs",
     "simulate_cvd",
     "token_name",
-    "warm_up",
+    "valid_entries",
 ]
 
 # PostHog's dark-mode surface behind insight charts, and the light-mode one.
@@ -359,16 +358,11 @@ def hex_to_rgb(color: str) -> tuple[int, int, int]:
     return (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF
 
 
-def _linearise(channel: int) -> float:
-    """sRGB transfer function inverse, with WCAG 2.x's 0.04045 threshold."""
-    c = channel / 255
-    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-
 @lru_cache(maxsize=4096)
 def _linear_rgb(color: str) -> tuple[float, float, float]:
+    # sRGB decoding with WCAG 2.x's 0.04045 threshold, tabulated per 8-bit value.
     red, green, blue = hex_to_rgb(color)
-    return _linearise(red), _linearise(green), _linearise(blue)
+    return LINEAR_FROM_8BIT[red], LINEAR_FROM_8BIT[green], LINEAR_FROM_8BIT[blue]
 
 
 # --- WCAG contrast -------------------------------------------------------------------------------
@@ -377,8 +371,7 @@ def _linear_rgb(color: str) -> tuple[float, float, float]:
 @lru_cache(maxsize=4096)
 def relative_luminance(color: str) -> float:
     """WCAG 2.x relative luminance (0 for black to 1 for white)."""
-    red, green, blue = _linear_rgb(color)
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return luminance(_linear_rgb(color))
 
 
 def contrast_ratio(a: str, b: str) -> float:
@@ -433,6 +426,13 @@ def delta_e_2000(a: str, b: str) -> float:
 
 
 _POW25_7 = 25.0**7
+_TAU = 2 * math.pi
+_RADIANS_6 = math.radians(6)
+_RADIANS_30 = math.radians(30)
+_RADIANS_63 = math.radians(63)
+_RADIANS_275 = math.radians(275)
+_RADIANS_25 = math.radians(25)
+_RADIANS_60 = math.radians(60)
 
 
 def delta_e_2000_lab(
@@ -446,71 +446,69 @@ def delta_e_2000_lab(
     """CIEDE2000 colour difference of two CIELAB colours.
 
     Follows the equations as numbered in Sharma, Wu & Dalal (2005), including their notes on hue
-    angles when a chroma is zero and on averaging hues across the 0/360 degree boundary.
+    angles when a chroma is zero and on averaging hues across the 0/360 degree boundary. Angles
+    are kept in radians throughout (the paper uses degrees): the palette fixer calls this tens of
+    thousands of times a run.
     """
     l1, a1, b1 = lab1
     l2, a2, b2 = lab2
 
-    # (2)-(7): adjust a* for the blue-region correction, then chroma and hue.
+    # (2)-(7): adjust a* for the blue-region correction, then chroma and hue (0 when neutral).
     c_mean7 = ((math.hypot(a1, b1) + math.hypot(a2, b2)) / 2) ** 7
     g = 0.5 * (1 - math.sqrt(c_mean7 / (c_mean7 + _POW25_7)))
     a1p, a2p = (1 + g) * a1, (1 + g) * a2
     c1p, c2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
-    h1p = _hue_degrees(b1, a1p)
-    h2p = _hue_degrees(b2, a2p)
+    h1p = math.atan2(b1, a1p) % _TAU if c1p else 0.0
+    h2p = math.atan2(b2, a2p) % _TAU if c2p else 0.0
 
     # (8)-(10): differences in lightness, chroma and hue.
     dlp = l2 - l1
     dcp = c2p - c1p
-    if c1p * c2p == 0:
+    chroma_product = c1p * c2p
+    if chroma_product == 0:
         dhp = 0.0
     else:
         dhp = h2p - h1p
-        if dhp > 180:
-            dhp -= 360
-        elif dhp < -180:
-            dhp += 360
-    dhp_big = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(dhp / 2))
+        if dhp > math.pi:
+            dhp -= _TAU
+        elif dhp < -math.pi:
+            dhp += _TAU
+    dhp_big = 2 * math.sqrt(chroma_product) * math.sin(dhp / 2)
 
     # (12)-(14): means, with the hue mean taken the short way round the circle.
     lp_mean = (l1 + l2) / 2
     cp_mean = (c1p + c2p) / 2
-    if c1p * c2p == 0:
+    if chroma_product == 0:
         hp_mean = h1p + h2p
-    elif abs(h1p - h2p) <= 180:
+    elif abs(h1p - h2p) <= math.pi:
         hp_mean = (h1p + h2p) / 2
-    elif h1p + h2p < 360:
-        hp_mean = (h1p + h2p + 360) / 2
+    elif h1p + h2p < _TAU:
+        hp_mean = (h1p + h2p + _TAU) / 2
     else:
-        hp_mean = (h1p + h2p - 360) / 2
+        hp_mean = (h1p + h2p - _TAU) / 2
 
     # (15)-(22): weighting functions and the rotation term for blues.
     t = (
         1
-        - 0.17 * math.cos(math.radians(hp_mean - 30))
-        + 0.24 * math.cos(math.radians(2 * hp_mean))
-        + 0.32 * math.cos(math.radians(3 * hp_mean + 6))
-        - 0.20 * math.cos(math.radians(4 * hp_mean - 63))
+        - 0.17 * math.cos(hp_mean - _RADIANS_30)
+        + 0.24 * math.cos(2 * hp_mean)
+        + 0.32 * math.cos(3 * hp_mean + _RADIANS_6)
+        - 0.20 * math.cos(4 * hp_mean - _RADIANS_63)
     )
-    d_theta = 30 * math.exp(-(((hp_mean - 275) / 25) ** 2))
+    # 2 x delta-theta, in radians: 2 x 30 degrees x exp(-((h - 275 degrees) / 25 degrees)^2).
+    two_d_theta = _RADIANS_60 * math.exp(-(((hp_mean - _RADIANS_275) / _RADIANS_25) ** 2))
     cp_mean7 = cp_mean**7
     rc = 2 * math.sqrt(cp_mean7 / (cp_mean7 + _POW25_7))
-    sl = 1 + 0.015 * (lp_mean - 50) ** 2 / math.sqrt(20 + (lp_mean - 50) ** 2)
+    lightness_offset2 = (lp_mean - 50) ** 2
+    sl = 1 + 0.015 * lightness_offset2 / math.sqrt(20 + lightness_offset2)
     sc = 1 + 0.045 * cp_mean
     sh = 1 + 0.015 * cp_mean * t
-    rt = -math.sin(math.radians(2 * d_theta)) * rc
+    rt = -math.sin(two_d_theta) * rc
 
     dl = dlp / (kl * sl)
     dc = dcp / (kc * sc)
     dh = dhp_big / (kh * sh)
     return math.sqrt(dl * dl + dc * dc + dh * dh + rt * dc * dh)
-
-
-def _hue_degrees(b: float, a: float) -> float:
-    """Hue angle in [0, 360); 0 for a neutral colour (Sharma et al., equation 7)."""
-    if a == 0 and b == 0:
-        return 0.0
-    return math.degrees(math.atan2(b, a)) % 360
 
 
 # --- Distinctness --------------------------------------------------------------------------------
@@ -525,8 +523,8 @@ class ColorPair:
     distance: float
 
 
-def _valid_entries(colors: Sequence[Any]) -> list[tuple[int, str]]:
-    """(position, normalised hex) for every entry that parses; other entries are skipped."""
+def valid_entries(colors: Sequence[Any]) -> list[tuple[int, str]]:
+    """(position, normalised hex) for every entry that parses (any type); others are skipped."""
     entries = []
     for index, color in enumerate(colors):
         try:
@@ -536,15 +534,23 @@ def _valid_entries(colors: Sequence[Any]) -> list[tuple[int, str]]:
     return entries
 
 
-@lru_cache(maxsize=16384)
+def delta_e_2000_hex(a: str, b: str) -> float:
+    """``delta_e_2000`` of two normalised ``#rrggbb`` strings, cached (order does not matter).
+
+    The Themes screen and the palette fixer judge the same pairs again and again.
+    """
+    return _cached_delta_e(a, b) if a <= b else _cached_delta_e(b, a)
+
+
+@lru_cache(maxsize=65536)
 def _cached_delta_e(a: str, b: str) -> float:
-    return delta_e_2000(a, b)
+    return delta_e_2000_lab(hex_to_lab(a), hex_to_lab(b))
 
 
 def _pairs(entries: Sequence[tuple[int, str]]) -> list[ColorPair]:
     """Every pair of entries with its distance, nearest first (ties by position)."""
     pairs = [
-        ColorPair(i, j, _cached_delta_e(a, b) if a <= b else _cached_delta_e(b, a))
+        ColorPair(i, j, delta_e_2000_hex(a, b))
         for (i, a), (j, b) in itertools.combinations(entries, 2)
     ]
     pairs.sort(key=lambda pair: (pair.distance, pair.i, pair.j))
@@ -556,22 +562,21 @@ def closest_pair(colors: Sequence[str]) -> ColorPair | None:
 
     Entries that do not parse are skipped; indices are positions in ``colors``.
     """
-    pairs = _pairs(_valid_entries(colors))
+    pairs = _pairs(valid_entries(colors))
     return pairs[0] if pairs else None
 
 
 def similar_pairs(colors: Sequence[str], threshold: float = 10.0) -> list[ColorPair]:
     """Pairs closer than ``threshold`` (CIEDE2000), nearest first. Invalid entries are skipped."""
-    return [pair for pair in _pairs(_valid_entries(colors)) if pair.distance < threshold]
+    return [pair for pair in _pairs(valid_entries(colors)) if pair.distance < threshold]
 
 
 # --- Colour-vision deficiency --------------------------------------------------------------------
 
-CVD_KINDS = ("protanopia", "deuteranopia", "tritanopia")
-
 # Full-severity dichromacy. Viénot, Brettel & Mollon (1999) for the red-green deficiencies, which
 # is accurate for them and cheap; Brettel, Viénot & Mollon (1997) for tritanopia, where the
-# single-plane Viénot projection is known to be wrong. Both are coloraide's implementations.
+# single-plane Viénot projection is known to be wrong. The maths is ``color_math``'s; the names
+# are coloraide's (deficiency, method), whose filters give the same colours (tested).
 CVD_METHODS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "protanopia": ("protan", "vienot"),
@@ -581,26 +586,6 @@ CVD_METHODS: Mapping[str, tuple[str, str]] = MappingProxyType(
 )
 
 
-@lru_cache(maxsize=1)
-def _color_class() -> type[Color]:
-    from coloraide import Color
-
-    return Color
-
-
-def warm_up() -> None:
-    """Import coloraide now (about 90 ms), e.g. from a worker, so the first analysis is quick."""
-    _simulate("#808080", CVD_KINDS[0])
-
-
-@lru_cache(maxsize=4096)
-def _simulate(color: str, kind: str) -> str:
-    filter_name, method = CVD_METHODS[kind]
-    simulated = _color_class()(color).filter(filter_name, 1.0, method=method)
-    # The projection can leave sRGB slightly; clip (the channel-wise nearest displayable colour).
-    return str(simulated.convert("srgb").fit(method="clip").to_string(hex=True, compress=False))
-
-
 def simulate_cvd(color: str, kind: str) -> str:
     """How ``color`` looks with full protanopia, deuteranopia or tritanopia, as ``#rrggbb``.
 
@@ -608,7 +593,7 @@ def simulate_cvd(color: str, kind: str) -> str:
     """
     if kind not in CVD_METHODS:
         raise ValueError(f"unknown colour-vision deficiency {kind!r}: use one of {CVD_KINDS}")
-    return _simulate(parse_color(color), kind)
+    return simulate_dichromat(parse_color(color), kind)
 
 
 def confusable_pairs(colors: Sequence[str], kind: str, threshold: float = 10.0) -> list[ColorPair]:
@@ -616,7 +601,7 @@ def confusable_pairs(colors: Sequence[str], kind: str, threshold: float = 10.0) 
 
     Invalid entries are skipped; indices are positions in ``colors``.
     """
-    simulated = [(index, simulate_cvd(color, kind)) for index, color in _valid_entries(colors)]
+    simulated = [(index, simulate_cvd(color, kind)) for index, color in valid_entries(colors)]
     return [pair for pair in _pairs(simulated) if pair.distance < threshold]
 
 
@@ -704,7 +689,7 @@ def analyse_palette(
     ``dark_bg`` and ``light_bg`` must be valid colours (``ColorParseError`` otherwise).
     """
     dark, light = parse_color(dark_bg), parse_color(light_bg)
-    entries = _valid_entries(colors)
+    entries = valid_entries(colors)
     valid_at = dict(entries)
     normalised = tuple(valid_at.get(index) for index in range(len(colors)))
     contrast = []
@@ -723,7 +708,7 @@ def analyse_palette(
     pairs = _pairs(entries)
     cvd = {}
     for kind in CVD_KINDS:
-        simulated = [(index, _simulate(color, kind)) for index, color in entries]
+        simulated = [(index, simulate_dichromat(color, kind)) for index, color in entries]
         simulated_at = dict(simulated)
         cvd[kind] = CvdReport(
             kind=kind,
