@@ -67,7 +67,7 @@ import pydantic
 from pydantic import TypeAdapter
 
 from phtui import __version__
-from phtui.api import deepjson, retry, urls
+from phtui.api import retry, urls
 from phtui.api.auth import OriginBoundBearer, check_key
 from phtui.api.errors import (
     APIError,
@@ -1169,6 +1169,8 @@ class PostHogClient:
     @staticmethod
     def _parse_deep(content: bytes) -> tuple[Any, list[str], str]:
         """(data, ids of placeholder rows, problem) for a body too deep for pydantic's parser."""
+        from phtui.api import deepjson  # rarely needed: not imported at startup
+
         try:
             return deepjson.loads_on_fresh_stack(content), [], ""
         except RecursionError:
@@ -1218,7 +1220,7 @@ class PostHogClient:
         body: bytes | None = None
         headers: dict[str, str] | None = None
         if json is not None:  # encoded here: a value as deep as PostHog allows must go out
-            body = deepjson.dumps_on_fresh_stack(json)
+            body = _encode(json)
             headers = {"Content-Type": "application/json"}
         attempt = 0
         while True:
@@ -1348,6 +1350,21 @@ class PostHogClient:
             "Check your network and POSTHOG_HOST, then try again."
         )
         return TransportError(message, method=method, path=path, kind=kind)
+
+
+# How httpx encodes `json=`: compact UTF-8, non-finite numbers refused.
+_compact = jsonlib.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def _encode(value: Any) -> bytes:
+    """A JSON request body; one nested deeper than this stack allows is encoded on a fresh one."""
+    try:
+        return _compact(value).encode()
+    except RecursionError:
+        pass
+    from phtui.api import deepjson
+
+    return deepjson.dumps_on_fresh_stack(value)
 
 
 def _detail_of(content: bytes) -> str | None:

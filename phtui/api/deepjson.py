@@ -22,8 +22,10 @@ import json
 import re
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 __all__ = [
     "TOO_DEEP",
@@ -61,6 +63,8 @@ _fresh_stack_lock = threading.Lock()
 
 def _on_fresh_stack() -> ThreadPoolExecutor:
     global _fresh_stack
+    from concurrent.futures import ThreadPoolExecutor
+
     with _fresh_stack_lock:
         if _fresh_stack is None:
             _fresh_stack = ThreadPoolExecutor(1, thread_name_prefix="phtui-deep-json")
