@@ -11,10 +11,12 @@ generations apart from the keys of the first answer (see `phtui.api.client`).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 T = TypeVar("T")
 
@@ -103,6 +105,11 @@ class Dataset(WireModel):
         return False if value is None else value  # classic `deleted: null` = not deleted
 
 
+@functools.cache
+def _json_adapter() -> TypeAdapter[Any]:
+    return TypeAdapter(Any)
+
+
 class DatasetItem(WireModel):
     """One version of a dataset item (revisioned API), or a classic item (no version fields).
 
@@ -133,6 +140,18 @@ class DatasetItem(WireModel):
     version_created_by: UserBasic | None = None
     team_id: int | None = _named("team_id", "team")
     too_deep: bool = Field(default=False, exclude=True)
+
+    def json_fields(self, names: Iterable[str]) -> dict[str, Any]:
+        """These fields as JSON values, as `model_dump(mode="json")` gives them but without
+        its depth limit: pydantic's serializer refuses values nested past ~255 levels, which
+        PostHog stores. Content is returned as read (not copied): do not modify it."""
+        values: dict[str, Any] = {}
+        for name in names:
+            value = getattr(self, name)
+            if isinstance(value, datetime | BaseModel):
+                value = _json_adapter().dump_python(value, mode="json")
+            values[name] = value
+        return values
 
     @field_validator("archived", mode="before")
     @classmethod

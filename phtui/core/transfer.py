@@ -95,8 +95,8 @@ class ExportResult:
 
 def item_record(item: DatasetItem) -> dict[str, Any]:
     """The JSON object one item becomes in an export."""
-    dumped = item.model_dump(mode="json")
-    return {name: dumped.get(FILE_TO_ITEM.get(name, name)) for name in EXPORT_FIELDS}
+    values = item.json_fields(FILE_TO_ITEM.get(name, name) for name in EXPORT_FIELDS)
+    return {name: values[FILE_TO_ITEM.get(name, name)] for name in EXPORT_FIELDS}
 
 
 def part_path(destination: Path) -> Path:

@@ -178,6 +178,28 @@ def test_revisioned_item() -> None:
     assert not item.too_deep and "too_deep" not in item.model_dump()
 
 
+def test_json_fields_match_model_dump_at_any_depth() -> None:
+    item = DatasetItem.model_validate(
+        {
+            "id": "i",
+            "dataset": "d",
+            "input": {"q": [1, 2.5, None]},
+            "source_timestamp": "2025-04-01T12:00:00.5+02:00",
+            "created_at": "2025-04-01T12:00:00Z",
+            "created_by": ADA,
+        }
+    )
+    names = ["id", "input", "source_timestamp", "created_at", "created_by", "version"]
+    assert item.json_fields(names) == item.model_dump(mode="json", include=set(names))
+    deep: object = 1
+    for _ in range(400):
+        deep = {"k": deep}
+    nested = DatasetItem(id="i", dataset="d", input=deep)
+    with pytest.raises(ValueError, match="depth"):
+        nested.model_dump(mode="json")
+    assert nested.json_fields(["input"])["input"] is deep
+
+
 def test_fields_can_be_set_by_todays_names() -> None:
     item = DatasetItem(id="i", dataset="d", expected_output=1, source_trace_id="t", archived=True)
     assert (item.expected_output, item.source_trace_id, item.archived) == (1, "t", True)

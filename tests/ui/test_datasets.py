@@ -508,6 +508,25 @@ async def test_empty_dataset_says_how_to_add_items(server: RunningServer) -> Non
 # ------------------------------------------------------------------------------- editor
 
 
+async def test_an_item_nested_300_levels_deep_lists_and_opens(server: RunningServer) -> None:
+    # pydantic's JSON parser stops at 200 levels and its serializer at ~255: the client reads
+    # such a page another way, and the editor gets the values without pydantic's serializer.
+    deep: Any = "bottom"
+    for _ in range(300):
+        deep = {"k": deep}
+    dataset_id = seed(server, "deep ds", 2)
+    server.bulk_insert_items(dataset_id, [{"input": deep, "output": {"a": "deep"}}])
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        item = screen.table.current_item
+        assert item is not None and item.expected_output == {"a": "deep"}
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        editor = editor_screen(app)
+        assert editor.editor("input").text.count('"k"') == 300
+        assert not editor.dirty
+
+
 async def test_save_sends_a_patch_of_the_changed_fields_only(server: RunningServer) -> None:
     dataset_id = seed(server, "patch ds", 2)
     async with datasets_app(server) as (app, pilot, client):

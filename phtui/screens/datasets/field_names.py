@@ -24,8 +24,9 @@ ITEM_NAMES: Mapping[str, str] = {
 
 def screen_values(item: DatasetItem, names: Iterable[str]) -> dict[str, Any]:
     """`item`'s fields as JSON values (`model_dump(mode="json")`), under the screen's names."""
-    dumped = item.model_dump(mode="json")
-    return {name: dumped[ITEM_NAMES.get(name, name)] for name in names}
+    wanted = list(names)
+    values = item.json_fields(ITEM_NAMES.get(name, name) for name in wanted)
+    return {name: values[ITEM_NAMES.get(name, name)] for name in wanted}
 
 
 def client_fields(values: Mapping[str, Any]) -> dict[str, Any]:
