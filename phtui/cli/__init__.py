@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="start a local server with demo data and open it"
     )
+    parser.add_argument(
+        "--datasets-api",
+        choices=("revisioned", "classic"),
+        default="revisioned",
+        help="with --demo: the datasets API the demo serves (classic: older self-hosted PostHog)",
+    )
     parser.add_argument("--host", help="PostHog host, e.g. https://eu.posthog.com")
     parser.add_argument("--project", type=int, metavar="ID", help="project id")
     parser.add_argument("--profile", metavar="NAME", help="profile from the config file")
@@ -62,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return SUBCOMMANDS[args[0]](args[1:])
     options = build_parser().parse_args(args)
     if options.demo:
-        return run_demo(read_only=options.read_only)
+        return run_demo(read_only=options.read_only, datasets_api=options.datasets_api)
     return run_app(
         profile=options.profile,
         host=options.host,
@@ -88,7 +94,7 @@ def run_app(
     return 0
 
 
-def run_demo(*, read_only: bool) -> int:
+def run_demo(*, read_only: bool, datasets_api: str = "revisioned") -> int:
     """The local server with demo data on a free loopback port, and the app pointed at it."""
     from phtui.config import ConfigError, Profile, load_settings
 
@@ -98,11 +104,12 @@ def run_demo(*, read_only: bool) -> int:
         print(f"phtui: {error}", file=sys.stderr)
         return 2
     from phtui.app import PhTuiApp
+    from phtui.server.options import DatasetsApi
     from phtui.server.runner import ServerOptions, start_server
 
-    # Classic until the client speaks the revisioned API (the server default).
+    api: DatasetsApi = "classic" if datasets_api == "classic" else "revisioned"
     with start_server(
-        seed="demo", datasets_api="classic", options=ServerOptions(throttle=True)
+        seed="demo", datasets_api=api, options=ServerOptions(throttle=True)
     ) as server:
         settings.cli = Profile(
             host=server.url, project_id=server.project_id, api_key=server.api_key
