@@ -24,7 +24,6 @@ from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
 from phtui.core.jsondoc import pretty
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.datasets.conflict import ConflictScreen
-from phtui.screens.datasets.form import DatasetFormScreen
 from phtui.screens.datasets.item_editor import ItemEditorScreen
 from phtui.screens.datasets.items import DatasetItemsScreen
 from phtui.screens.datasets.picker import DatasetsScreen
@@ -121,162 +120,6 @@ async def first_item(client: PostHogClient, dataset_id: str) -> DatasetItem:
 
 def set_json(screen: ItemEditorScreen, field: str, text: str) -> None:
     screen.editor(field).load(text, original=False)
-
-
-# ------------------------------------------------------------------------------- picker
-
-
-async def test_picker_lists_the_demo_datasets_with_counts(demo_server: RunningServer) -> None:
-    async with datasets_app(demo_server) as (app, _pilot, client):
-        screen = picker(app)
-        assert pager_text(screen).startswith("1-3 of 3 datasets")
-        names = [dataset.name for dataset in screen.datasets]
-        assert names == [d.name for d in (await client.list_datasets()).results]
-        assert screen.table.row_count == 3
-
-
-async def test_search_is_sent_to_the_server_after_a_pause(server: RunningServer) -> None:
-    server.create_dataset("srch-alpha unique")
-    server.create_dataset("srch-beta unique")
-    async with datasets_app(server) as (app, pilot, _):
-        screen = picker(app)
-        await pilot.press("slash")
-        await pilot.press(*"srch-al")
-        assert screen.query_one("#datasets-search", Input).value == "srch-al"
-        await wait_until(pilot, lambda: [d.name for d in screen.datasets] == ["srch-alpha unique"])
-        assert "1-1 of 1 datasets" in pager_text(screen)
-        await pilot.press("escape")  # clears the search
-        await wait_until(pilot, lambda: len(screen.datasets) > 1)
-
-
-async def test_sort_cycles_through_created_and_updated(demo_server: RunningServer) -> None:
-    async with datasets_app(demo_server) as (app, pilot, client):
-        screen = picker(app)
-        newest = [d.id for d in screen.datasets]
-        await pilot.press("o")
-        await wait_until(pilot, lambda: [d.id for d in screen.datasets] == newest[::-1])
-        assert screen.order_by == "created_at"
-        await pilot.press("o")
-        assert screen.order_by == "-updated_at"
-        expected = await client.list_datasets(order_by="-updated_at")
-        await wait_until(pilot, lambda: screen.datasets == expected.results)
-
-
-async def test_picker_pages_of_thirty(fresh_server: RunningServer) -> None:
-    for n in range(35):
-        fresh_server.create_dataset(f"paged {n:02}")
-    async with datasets_app(fresh_server) as (app, pilot, _):
-        screen = picker(app)
-        assert pager_text(screen).startswith("1-30 of 35 datasets")
-        await pilot.press("right_square_bracket")
-        await wait_until(pilot, lambda: pager_text(screen).startswith("31-35 of 35"))
-        assert len(screen.datasets) == 5
-        await pilot.press("left_square_bracket")
-        await wait_until(pilot, lambda: pager_text(screen).startswith("1-30 of 35"))
-        await pilot.press("g")
-        await pilot.press("2", "enter")
-        await wait_until(pilot, lambda: pager_text(screen).startswith("31-35"))
-
-
-async def test_create_a_dataset(server: RunningServer) -> None:
-    async with datasets_app(server) as (app, pilot, client):
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
-        await pilot.press(*"created in tui")
-        await pilot.press("tab", *"about it")
-        app.screen.query_one(JsonEditor).load('{"owner": "qa"}', original=False)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
-        [created] = await client.find_datasets_by_name("created in tui")
-        assert (created.description, created.metadata) == ("about it", {"owner": "qa"})
-        await wait_until(pilot, lambda: any(d.id == created.id for d in picker(app).datasets))
-
-
-async def test_create_refuses_a_missing_name_and_non_object_metadata(
-    server: RunningServer,
-) -> None:
-    async with datasets_app(server) as (app, pilot, client):
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
-        form = app.screen
-        await pilot.press("ctrl+s")
-        assert "needs a name" in str(form.query_one("#form-error", Static).render())
-        await pilot.press(*"bad metadata set")
-        form.query_one(JsonEditor).load("[1, 2]", original=False)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert "must be a JSON object" in str(form.query_one("#form-error", Static).render())
-        assert app.screen is form
-        assert await client.find_datasets_by_name("bad metadata set") == []
-
-
-async def test_edit_a_dataset_sends_only_changed_fields(server: RunningServer) -> None:
-    dataset_id = server.create_dataset("edit me ds", description="old", metadata={"k": 1})
-    async with datasets_app(server) as (app, pilot, client):
-        sent = record_calls(client, "update_dataset")
-        screen = picker(app)
-        await wait_until(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
-        screen.table.move_cursor(row=screen.table.get_row_index(dataset_id))
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
-        app.screen.query_one("#form-description", Input).value = "new words"
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
-        assert sent == [{"args": (dataset_id,), "description": "new words"}]
-        assert (await client.get_dataset(dataset_id)).description == "new words"
-
-
-async def test_delete_asks_first_and_undo_restores(server: RunningServer) -> None:
-    dataset_id = server.create_dataset("delete me ds")
-    async with datasets_app(server) as (app, pilot, client):
-        screen = picker(app)
-        await wait_until(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
-        screen.table.move_cursor(row=screen.table.get_row_index(dataset_id))
-        await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("n")  # no: nothing happens
-        await pilot.pause()
-        assert (await client.get_dataset(dataset_id)).id == dataset_id
-        await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
-        await wait_until(pilot, lambda: all(d.id != dataset_id for d in screen.datasets))
-        with pytest.raises(NotFoundError):
-            await client.get_dataset(dataset_id)
-        await pilot.press("u")
-        await wait_until(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
-        assert (await client.get_dataset(dataset_id)).archived is False
-
-
-async def test_read_only_disables_every_change(server: RunningServer) -> None:
-    dataset_id = seed(server, "read only ds", 3)
-    async with datasets_app(server, read_only=True) as (app, pilot, client):
-        screen = picker(app)
-        for action in ("new", "edit", "delete"):
-            assert screen.check_action(action, ()) is None
-        await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen, DatasetsScreen)
-        items = await open_items(app, pilot, client, dataset_id)
-        await pilot.press("d")
-        await pilot.pause()
-        assert items.check_action("delete", ()) is None
-        assert len((await client.list_dataset_items(dataset_id)).results) == 3
-        await pilot.press("e")  # opening to read is allowed
-        await wait_until(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
-        editor = editor_screen(app)
-        assert editor.check_action("save", ()) is None
-        assert editor.editor("input").text_area.read_only
-        assert editor.ref_input("ref_trace_id").disabled
-
-
-async def test_enter_opens_a_dataset_and_escape_returns(demo_server: RunningServer) -> None:
-    async with datasets_app(demo_server) as (app, pilot, _):
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
-        assert items_screen(app).dataset.id == picker(app).datasets[0].id
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
 
 
 # -------------------------------------------------------------------------------- items
@@ -726,21 +569,6 @@ async def test_quitting_asks_first_and_still_keeps_the_draft(
         assert app.return_code == 0
     [draft] = DraftStore(draft_dir).all()
     assert draft.fields["input"].startswith("z{")
-
-
-async def test_dataset_form_with_edits_holds_the_quit(server: RunningServer) -> None:
-    async with datasets_app(server) as (app, pilot, _):
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, DatasetFormScreen))
-        form = app.screen
-        assert isinstance(form, DatasetFormScreen)
-        assert not form.has_unsaved_changes()
-        await pilot.press("a")
-        assert app.unsaved_edits() == ["the new dataset"]
-        await pilot.press("backspace")
-        assert not form.has_unsaved_changes()
-        form.query_one(JsonEditor).load('{"k": 1}', original=False)
-        assert app.unsaved_edits() == ["the new dataset"]
 
 
 async def test_a_draft_put_off_for_later_survives_an_untouched_visit(

@@ -1,14 +1,26 @@
-"""The dataset picker: search (server-side, debounced), sort, pages of 30, create/edit/delete.
+"""The dataset list: active or archived datasets, search, sort, pages of 30, create, edit,
+archive, restore and undo, on both datasets APIs.
 
-Enter opens a dataset's items (`DatasetItemsScreen`). Deleting is PostHog's soft delete, after a
-confirmation, and `u` undoes the last one.
+Everything listed is PostHog's answer: search (debounced; an empty search is never sent), sort
+(one `order_by`) and the active/archived filter run on the server. Item counts are not in the
+list answer: they are fetched for the rows on screen only, a few at a time, and kept per
+dataset revision (revisioned) or until the next refresh (classic). On a revisioned server the
+top bar shows how much of the project's dataset quota is used ("7 of 20 datasets", archived
+datasets included).
+
+Archiving is PostHog's archive (revisioned) or soft delete (classic, after a confirmation: a
+classic server cannot list deleted datasets); `u` undoes the last archive or restore. Enter
+opens a dataset's items (`DatasetItemsScreen`), read-only when the dataset is archived. When
+PostHog refuses every dataset request because datasets are not enabled for the organisation,
+the list says so, once, instead of the table.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
 from textual import on
@@ -18,24 +30,25 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
+from phtui.api.errors import DatasetsUnavailableError, PostHogError, UnsupportedError
 from phtui.api.models import Dataset, Page
+from phtui.core.dataset_fields import DATASETS_PER_PROJECT, quota_label
+from phtui.core.dates import DATETIME_WIDTH, format_datetime
 from phtui.core.paging import PageState
 from phtui.core.text import clip
 from phtui.screens.base import ServicesMixin, task
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.datasets.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
-from phtui.widgets.datasets.items_table import (
-    NARROW_DATE_WIDTH,
-    WIDE_DATE_WIDTH,
-    WIDE_LAYOUT_MIN,
-    format_time,
-)
 from phtui.widgets.datasets.pager import Pager
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.title_bar import TitleBar
 
+if TYPE_CHECKING:
+    from phtui.screens.datasets.form import DatasetFormScreen
+
 PAGE_SIZE = 30  # as PostHog's own dataset list
 SEARCH_DELAY_S = 0.3
+COUNT_CONCURRENCY = 4  # item-count requests in flight at once
 # (order_by, label) in the order `o` cycles through; PostHog's default first.
 SORTS = (
     ("-created_at", "newest created first"),
@@ -43,6 +56,16 @@ SORTS = (
     ("-updated_at", "recently updated first"),
     ("updated_at", "least recently updated first"),
 )
+WIDE_LAYOUT_MIN = 110  # table width from which the creation date is shown too
+ITEMS_WIDTH = 6
+CELL_PADDING = 2  # DataTable's default cell padding, 1 on each side
+CLASSIC_ARCHIVE = (
+    "This PostHog instance serves the classic datasets API (older self-hosted PostHog), which "
+    "cannot list deleted datasets: u brings back the last one deleted in this session."
+)
+
+Undoable = Literal["archive", "restore"]
+CountKey = tuple[str, int | None, int]  # dataset id, its revision, the refresh it was read in
 
 
 @dataclass(frozen=True)
@@ -56,10 +79,11 @@ class Columns:
     @classmethod
     def for_width(cls, width: int) -> Columns:
         wide = width >= WIDE_LAYOUT_MIN
-        dates = 2 * WIDE_DATE_WIDTH + 4 if wide else NARROW_DATE_WIDTH + 2
         name = 28 if wide else 22
-        description = max(width - dates - name - 4 - 2, 10)
-        return cls(wide=wide, name=name, description=description)
+        dates = (2 if wide else 1) * DATETIME_WIDTH
+        columns = 5 if wide else 4
+        fixed = name + ITEMS_WIDTH + dates + columns * CELL_PADDING + 2  # 2: scrollbar room
+        return cls(wide=wide, name=name, description=max(width - fixed, 10))
 
 
 class DatasetsScreen(PagedScreen):
@@ -68,35 +92,53 @@ class DatasetsScreen(PagedScreen):
     DEFAULT_CSS = """
     DatasetsScreen #datasets-bar { height: 1; margin: 0 0 1 0; }
     DatasetsScreen #datasets-search { width: 1fr; border: none; height: 1; padding: 0 1; }
-    DatasetsScreen #datasets-sort { width: auto; padding: 0 1; color: $text-muted; }
+    DatasetsScreen #datasets-bar > Static { width: auto; padding: 0 1; color: $text-muted; }
+    DatasetsScreen #datasets-bar > #datasets-view { color: $warning; text-style: bold; }
+    DatasetsScreen #datasets-bar > #datasets-quota.-full { color: $warning; }
     DatasetsScreen #datasets-table { height: 1fr; }
     DatasetsScreen #datasets-empty { height: auto; padding: 1 2; color: $text-muted; }
+    DatasetsScreen #datasets-empty.-unavailable { color: $text; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="datasets.search"),
         Binding("n", "new", "New", id="datasets.new"),
         Binding("e", "edit", "Edit", id="datasets.edit"),
-        Binding("d", "delete", "Delete", id="datasets.delete"),
-        Binding("u", "undo", "Undo delete", id="datasets.undo"),
+        Binding("d,delete", "archive", "Archive", id="datasets.archive"),
+        Binding("R", "restore", "Restore", key_display="R", id="datasets.restore"),
+        Binding("u", "undo", "Undo", id="datasets.undo"),
+        # One key, two bindings: the key bar shows the one that applies.
+        Binding("a", "show_archived", "Archived", id="datasets.show_archived"),
+        Binding("a", "show_active", "Active", id="datasets.show_active"),
         Binding("o", "sort", "Sort", id="datasets.sort"),
-        Binding("r", "refresh", "Refresh", id="datasets.refresh"),
+        Binding("r", "refresh", "Refresh", id="datasets.refresh", show=False),
         *PAGING_BINDINGS,
     ]
+
+    MUTATING_ACTIONS = frozenset({"new", "edit", "archive", "restore", "undo"})
 
     def __init__(self) -> None:
         super().__init__(PageState(count=0, limit=PAGE_SIZE))
         self._sort = 0
         self._search = ""
+        self._archived = False  # which datasets are listed: active or archived ones
         self._datasets: list[Dataset] = []
-        self._deleted: list[Dataset] = []
+        self._undo: list[tuple[Undoable, Dataset]] = []
         self._search_timer: Timer | None = None
         self._columns: Columns | None = None
+        self._unavailable: str | None = None  # why PostHog refuses every dataset request
+        self._counts: dict[CountKey, int | None] = {}  # None: the count could not be read
+        self._counting: set[CountKey] = set()
+        self._refreshes = 0  # classic counts are kept until the next refresh
+        self._quota_total: int | None = None
+        self._quota_limit = DATASETS_PER_PROJECT
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Horizontal(id="datasets-bar"):
             yield Input(placeholder="Search datasets… (/)", id="datasets-search")
+            yield Static("", id="datasets-view", markup=False)
+            yield Static("", id="datasets-quota", markup=False)
             yield Static(SORTS[0][1], id="datasets-sort", markup=False)
         table: DataTable[Text] = DataTable(
             id="datasets-table", cursor_type="row", zebra_stripes=True
@@ -107,8 +149,10 @@ class DatasetsScreen(PagedScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#datasets-empty").display = False
+        for selector in ("#datasets-empty", "#datasets-view", "#datasets-quota"):
+            self.query_one(selector).display = False
         self.table.focus()
+        self.watch(self.table, "scroll_y", self._count_visible, init=False)
         if self.services.client is not None:
             self.load()
         # else the connect screen is on top: once connected, the app refreshes this screen.
@@ -128,20 +172,69 @@ class DatasetsScreen(PagedScreen):
         return SORTS[self._sort][0]
 
     @property
+    def archived_view(self) -> bool:
+        """Whether archived datasets are listed (else active ones)."""
+        return self._archived
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why datasets cannot be used here (PostHog refuses them all), or None."""
+        return self._unavailable
+
+    @property
+    def quota(self) -> str:
+        """ "7 of 20 datasets" (revisioned servers, once known), else ""."""
+        if self._quota_total is None:
+            return ""
+        return quota_label(self._quota_total, self._quota_limit)
+
+    @property
     def current(self) -> Dataset | None:
-        if not self.table.row_count:
+        if not self.table.row_count or self._unavailable:
             return None
         key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value
         return next((dataset for dataset in self._datasets if dataset.id == key), None)
 
-    MUTATING_ACTIONS = frozenset({"new", "edit", "delete", "undo"})
+    def item_count(self, dataset: Dataset) -> int | None:
+        """The dataset's number of active items, once read (None: not read, or unreadable)."""
+        return self._counts.get(self._count_key(dataset))
+
+    def _classic(self) -> bool:
+        client = self.services.client
+        return client is not None and client.datasets_api == "classic"
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"edit", "delete"} and self.current is None:
-            return None
-        if action == "undo" and not self._deleted:
+        if action == "undo":
+            return bool(self._undo) and self._unavailable is None
+        if action == "archive":
+            return not self._archived and (self.current is not None or None)
+        if action == "restore":
+            return self._archived and (self.current is not None or None)
+        if action == "show_archived":
+            return not self._archived
+        if action == "show_active":
+            return self._archived
+        if action == "edit" and self.current is None:
             return None
         return True
+
+    def blocked_reason(self, action: str) -> str | None:
+        if self._unavailable is not None and action != "refresh":
+            return "Datasets are not enabled for this PostHog organisation (see the list)."
+        if action == "show_archived" and self._classic():
+            return CLASSIC_ARCHIVE
+        if action == "edit" and self._archived:
+            return "Archived datasets cannot be edited: press R to restore it first."
+        return super().blocked_reason(action)
+
+    def _availability(self) -> tuple[bool, ...]:
+        return (
+            self.current is not None,
+            bool(self._undo),
+            self._archived,
+            self._unavailable is not None,
+            self._classic(),
+        )
 
     # -------------------------------------------------------------------------- loading
 
@@ -152,35 +245,97 @@ class DatasetsScreen(PagedScreen):
         request = self.client.list_datasets(
             search=self._search or None,
             order_by=self.order_by,
+            archived=self._archived,
             limit=PAGE_SIZE,
             offset=self._state.offset if offset is None else offset,
         )
-        page = await self._await_page(request)
+        try:
+            page = await self._await_page(request)
+        except DatasetsUnavailableError as error:
+            self._show_unavailable(error)
+            return
+        except UnsupportedError as error:  # archived datasets asked of a classic server
+            self._archived = False
+            self.notify(str(error), title="Archived datasets", severity="warning", markup=False)
+            self._show_view()
+            self.load(0)
+            return
         last_offset = offset_if_gone(page)
-        if last_offset is not None:  # datasets were deleted elsewhere: show the last page
-            self.load(last_offset)
+        if last_offset is not None:  # datasets were archived elsewhere: show the last page
+            self.load(last_offset, select)
             return
         self._show(page, select)
+        if not self._search and self.client.datasets_api == "revisioned":
+            self._load_quota(page.count)
 
     def _load_offset(self, offset: int) -> None:
         self.load(offset)
 
-    def _availability(self) -> tuple[bool, ...]:
-        return (self.current is not None, bool(self._deleted))
-
     def _show(self, page: Page[Dataset], select: str | None) -> None:
         selected = select or (self.current.id if self.current else None)
+        self._unavailable = None
         self._datasets = list(page.results)
         self._state = PageState(page.count, PAGE_SIZE, page.offset)
+        self.table.display = True
         self._fill_table(selected)
         empty = self.query_one("#datasets-empty", Static)
         empty.display = not self._datasets
+        empty.remove_class("-unavailable")
         if self._search:
-            empty.update(f"No dataset matches {self._search!r}. Esc clears the search.")
+            empty.update(f"No dataset matches “{clip(self._search, 60)}”. Esc clears the search.")
+        elif self._archived:
+            empty.update("No archived datasets. Press a to see the active ones.")
         else:
             empty.update("No datasets yet. Press n to create one.")
-        self.pager.show(self._state, note=f"search {self._search!r}" if self._search else "")
+        notes = ["archived"] if self._archived else []
+        if self._search:
+            notes.append(f"search “{clip(self._search, 30)}”")
+        self.pager.show(self._state, note=" · ".join(notes))
+        self._show_view()
         self._refresh_bindings_if_changed()
+        self.call_after_refresh(self._count_visible)
+
+    def _show_unavailable(self, error: DatasetsUnavailableError) -> None:
+        """PostHog refuses datasets to this organisation: say so in place of the list."""
+        self._unavailable = str(error)
+        self._datasets = []
+        self.table.clear()
+        self.table.display = False
+        empty = self.query_one("#datasets-empty", Static)
+        empty.update(
+            Text.assemble(
+                ("Datasets are not available\n\n", "bold"),
+                str(error),
+                "\n\nPress r to check again.",
+            )
+        )
+        empty.add_class("-unavailable")
+        empty.display = True
+        self.pager.show(None)
+        self._quota_total = None
+        self._show_view()
+        self._refresh_bindings_if_changed()
+
+    def _show_view(self) -> None:
+        view = self.query_one("#datasets-view", Static)
+        view.update("Archived")
+        view.display = self._archived and self._unavailable is None
+        quota = self.query_one("#datasets-quota", Static)
+        quota.update(self.quota)
+        quota.display = bool(self.quota) and self._unavailable is None
+        full = self._quota_total is not None and self._quota_total >= self._quota_limit
+        quota.set_class(full, "-full")
+        self.query_one("#datasets-sort").display = self._unavailable is None
+
+    @task(group="datasets-quota")
+    async def _load_quota(self, listed: int) -> None:
+        """The project's datasets, archived included: the other view's count is one request."""
+        try:
+            other = await self.client.list_datasets(archived=not self._archived, limit=1)
+        except PostHogError:
+            return  # the quota is a hint: the list itself reports real trouble
+        self._quota_total = listed + other.count
+        self._show_view()
 
     def _fill_table(self, selected: str | None) -> None:
         table = self.table
@@ -189,24 +344,23 @@ class DatasetsScreen(PagedScreen):
             self._columns = columns
             table.clear(columns=True)
             table.add_column("Name", key="name", width=columns.name)
+            table.add_column(Text("Items", justify="right"), key="items", width=ITEMS_WIDTH)
             table.add_column("Description", key="description", width=columns.description)
             if columns.wide:
-                table.add_column("Created (UTC)", key="created", width=WIDE_DATE_WIDTH)
-                table.add_column("Updated (UTC)", key="updated", width=WIDE_DATE_WIDTH)
-            else:
-                table.add_column("Updated", key="updated", width=NARROW_DATE_WIDTH)
+                table.add_column("Created", key="created", width=DATETIME_WIDTH)
+            table.add_column("Updated", key="updated", width=DATETIME_WIDTH)
         else:
             table.clear()
         for dataset in self._datasets:
+            description = dataset.description
             cells = [
                 Text(clip(dataset.name, columns.name), style="bold"),
-                Text(
-                    clip(dataset.description, columns.description) if dataset.description else "—"
-                ),
+                self._count_cell(dataset),
+                Text(clip(description, columns.description) if description else "—"),
             ]
             if columns.wide:
-                cells.append(Text(format_time(dataset.created_at, wide=True)))
-            cells.append(Text(format_time(dataset.updated_at, wide=columns.wide)))
+                cells.append(Text(format_datetime(dataset.created_at)))
+            cells.append(Text(format_datetime(dataset.updated_at)))
             table.add_row(*cells, key=dataset.id)
         if selected is not None and any(dataset.id == selected for dataset in self._datasets):
             table.move_cursor(row=table.get_row_index(selected))
@@ -214,6 +368,68 @@ class DatasetsScreen(PagedScreen):
     def on_resize(self) -> None:
         if self._columns is not None and Columns.for_width(self.table.size.width) != self._columns:
             self._fill_table(self.current.id if self.current else None)
+        self.call_after_refresh(self._count_visible)
+
+    # --------------------------------------------------------------------- item counts
+
+    def _count_key(self, dataset: Dataset) -> CountKey:
+        # A revisioned dataset's items change only with a new revision: its count is kept for
+        # that revision. A classic one's is kept until the next refresh.
+        if dataset.current_revision is not None:
+            return (dataset.id, dataset.current_revision, 0)
+        return (dataset.id, None, self._refreshes)
+
+    def _count_cell(self, dataset: Dataset) -> Text:
+        key = self._count_key(dataset)
+        if key in self._counts:
+            count = self._counts[key]
+            return Text("?" if count is None else f"{count:,}", justify="right")
+        return Text("…", justify="right", style="dim")
+
+    def _count_visible(self) -> None:
+        """Read the item counts of the rows on screen that are not known yet."""
+        if not self._datasets or not self.table.display or self.services.client is None:
+            return
+        top = int(self.table.scroll_y)
+        shown = self._datasets[top : top + self.table.size.height]
+        revisioned = self.client.datasets_api == "revisioned"
+        wanted: list[Dataset] = []
+        for dataset in shown:
+            key = self._count_key(dataset)
+            if key in self._counts or key in self._counting:
+                continue
+            if revisioned and dataset.current_revision is None:
+                self._counts[key] = 0  # no revision yet: no item was ever added
+                self._update_count_cell(dataset)
+                continue
+            self._counting.add(key)
+            wanted.append(dataset)
+        if wanted:
+            self._fetch_counts(wanted)
+
+    @task(group="datasets-counts", exclusive=False)
+    async def _fetch_counts(self, datasets: list[Dataset]) -> None:
+        slots = asyncio.Semaphore(COUNT_CONCURRENCY)
+
+        async def count(dataset: Dataset) -> None:
+            key = self._count_key(dataset)
+            try:
+                async with slots:
+                    page = await self.client.list_dataset_items(dataset.id, limit=1)
+                self._counts[key] = page.count
+            except PostHogError:
+                self._counts[key] = None  # shown as "?": a refresh (r) asks again
+            finally:
+                self._counting.discard(key)
+            self._update_count_cell(dataset)
+
+        await asyncio.gather(*(count(dataset) for dataset in datasets))
+
+    def _update_count_cell(self, dataset: Dataset) -> None:
+        shown = next((d for d in self._datasets if d.id == dataset.id), None)
+        if shown is None or self._count_key(shown) != self._count_key(dataset):
+            return
+        self.table.update_cell(dataset.id, "items", self._count_cell(dataset))
 
     # -------------------------------------------------------------------------- search
 
@@ -253,10 +469,24 @@ class DatasetsScreen(PagedScreen):
         self.query_one("#datasets-sort", Static).update(SORTS[self._sort][1])
         self.load(0)
 
+    def action_show_archived(self) -> None:
+        self._set_view(archived=True)
+
+    def action_show_active(self) -> None:
+        self._set_view(archived=False)
+
+    def _set_view(self, *, archived: bool) -> None:
+        self._archived = archived
+        self._show_view()
+        self.refresh_bindings()
+        self.load(0)
+
     def reload(self) -> None:
         self.action_refresh()
 
     def action_refresh(self) -> None:
+        self._refreshes += 1
+        self._counts = {key: count for key, count in self._counts.items() if count is not None}
         self.load()
 
     # ------------------------------------------------------------------------- actions
@@ -294,59 +524,105 @@ class DatasetsScreen(PagedScreen):
         self.app.push_screen(DatasetItemsScreen(dataset), self._back_from_items)
 
     def _back_from_items(self, _: object) -> None:
-        self.load()
+        self.action_refresh()  # items may have been added or archived meanwhile
 
     def action_new(self) -> None:
         from phtui.screens.datasets.form import DatasetFormScreen
 
-        self.app.push_screen(DatasetFormScreen(None), self._after_form)
+        form = DatasetFormScreen(None)
+        self.app.push_screen(form, partial(self._after_form, form))
 
     def action_edit(self) -> None:
         from phtui.screens.datasets.form import DatasetFormScreen
 
         if self.current is not None:
-            self.app.push_screen(DatasetFormScreen(self.current), self._after_form)
+            form = DatasetFormScreen(self.current)
+            self.app.push_screen(form, partial(self._after_form, form))
 
-    def _after_form(self, saved: Dataset | None) -> None:
-        if saved is not None:
-            self.notify(f"Saved dataset {saved.name!r}.", markup=False)
-            self.load(0 if saved.id not in {d.id for d in self._datasets} else None, saved.id)
+    def _after_form(self, form: DatasetFormScreen, saved: Dataset | None) -> None:
+        if form.limit_seen is not None:
+            self._quota_limit = form.limit_seen  # PostHog said what the project's quota is
+        if saved is None:
+            self._show_view()
+            return
+        self.notify(f"Saved dataset “{clip(saved.name, 60)}”.", markup=False)
+        if saved.archived != self._archived:
+            self._archived = saved.archived
+            self.refresh_bindings()
+        known = saved.id in {d.id for d in self._datasets}
+        self.load(None if known else 0, saved.id)
 
-    def action_delete(self) -> None:
+    # ------------------------------------------------------------- archive and restore
+
+    def _neighbour(self, dataset: Dataset) -> str | None:
+        """The row to select once `dataset` leaves the list: the next one, else the previous."""
+        ids = [d.id for d in self._datasets]
+        if dataset.id not in ids:
+            return None
+        index = ids.index(dataset.id)
+        rest = ids[index + 1 :] + ids[:index][::-1]
+        return rest[0] if rest else None
+
+    def action_archive(self) -> None:
         dataset = self.current
         if dataset is None:
             return
+        if not self._classic():
+            self._change(dataset, "archive")
+            return
         confirm = ConfirmScreen(
             "Delete dataset",
-            f"Delete {dataset.name!r} and hide its items? (Soft delete: u undoes it.)",
+            f"Delete “{clip(dataset.name, 60)}”? {CLASSIC_ARCHIVE}",
         )
-        self.app.push_screen(confirm, partial(self._delete_confirmed, dataset))
+        self.app.push_screen(confirm, partial(self._archive_confirmed, dataset))
 
-    def _delete_confirmed(self, dataset: Dataset, yes: bool | None) -> None:
+    def _archive_confirmed(self, dataset: Dataset, yes: bool | None) -> None:
         if yes:
-            self._delete(dataset)
+            self._change(dataset, "archive")
+
+    def action_restore(self) -> None:
+        dataset = self.current
+        if dataset is not None:
+            self._change(dataset, "restore")
 
     @task(group="datasets-mutation", exclusive=False)
-    async def _delete(self, dataset: Dataset) -> None:
+    async def _change(self, dataset: Dataset, change: Undoable, *, undo: bool = False) -> None:
+        """Archive or restore `dataset`; remember it for `u` unless this is the undo."""
+        name = clip(dataset.name, 60)
+        select = self._neighbour(dataset)
         try:
-            await self.client.delete_dataset(dataset.id)
-        except Exception as error:
-            self.report(error, action=f"Deleting dataset {dataset.name!r}")
+            if change == "archive":
+                await self.client.archive_dataset(dataset.id)
+            else:
+                await self.client.restore_dataset(dataset.id)
+        except PostHogError as error:
+            if undo:
+                self._undo.append(("restore" if change == "archive" else "archive", dataset))
+            verb = "Archiving" if change == "archive" else "Restoring"
+            self.report(error, action=f"{verb} dataset “{name}”")
             return
-        self._deleted.append(dataset)
-        self.notify(f"{dataset.name!r} has been deleted. Press u to undo.", markup=False)
-        self.load()
+        if undo:
+            message = (
+                f"“{name}” is archived again."
+                if change == "archive"
+                else f"“{name}” is back in the active datasets."
+            )
+        else:
+            self._undo.append((change, dataset))
+            if change == "restore":
+                message = f"Restored “{name}”: it is in the active datasets again. u undoes it."
+            elif self._classic():
+                message = f"Deleted “{name}”. u brings it back."
+            else:
+                message = f"Archived “{name}”. u undoes it; a lists archived datasets."
+        self.notify(message, markup=False)
+        # The dataset is now in the other view: select it if it is this one, else its neighbour.
+        now_archived = change == "archive"
+        self.load(None, dataset.id if now_archived == self._archived else select)
 
-    @task(group="datasets-mutation", exclusive=False)
-    async def action_undo(self) -> None:
-        if not self._deleted:
+    def action_undo(self) -> None:
+        if not self._undo:
             return
-        dataset = self._deleted.pop()
-        try:
-            await self.client.restore_dataset(dataset.id)
-        except Exception as error:
-            self._deleted.append(dataset)
-            self.report(error, action=f"Restoring dataset {dataset.name!r}")
-            return
-        self.notify(f"{dataset.name!r} is back.", markup=False)
-        self.load(None, dataset.id)
+        change, dataset = self._undo.pop()
+        self._refresh_bindings_if_changed()
+        self._change(dataset, "restore" if change == "archive" else "archive", undo=True)
