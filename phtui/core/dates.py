@@ -22,6 +22,4 @@ def format_datetime(value: datetime | None) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC)
     # f-strings, not strftime: strftime costs ~0.1 ms a call, 25 ms for a 250-row page.
-    return (
-        f"{value.year:04}-{value.month:02}-{value.day:02} {value.hour:02}:{value.minute:02} UTC"
-    )
+    return f"{value.year:04}-{value.month:02}-{value.day:02} {value.hour:02}:{value.minute:02} UTC"
