@@ -145,6 +145,7 @@ def run_demo(*, read_only: bool) -> int:
         settings.cli = Profile(
             host=server.url, project_id=server.project_id, api_key=server.api_key
         )
+        settings.cli_key_label = "the demo server's key (phtui --demo)"
         app = PhTuiApp(settings=settings, read_only=read_only, demo_server=server)
         app.run()
     return exit_status(app)
