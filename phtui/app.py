@@ -236,7 +236,9 @@ class PhTuiApp(App[None]):
 
     def show_error(self, error: BaseException, *, action: str) -> None:
         """The one place errors become messages, a reconnect, the offline state or a modal."""
-        problem = describe(error, action=action)
+        source = self.profile.key_source if self.profile is not None else None
+        named = source.describe() if source is not None else None
+        problem = describe(error, action=action, key_source=named)
         if (problem.reaction is Reaction.OFFLINE and self.offline) or (
             problem.reaction is Reaction.RECONNECT and self._connect_is_open()
         ):

@@ -127,6 +127,7 @@ async def test_bad_key_is_rejected_with_a_message(fresh_server: RunningServer) -
         screen = await enter_key(pilot, fresh_server.url, "phx_not_a_real_key")
         await wait_until(pilot, lambda: "rejected" in text_of(screen, "#status"))
         assert "phx_not_a_real_key" not in text_of(screen, "#status")
+        assert "POSTHOG_PERSONAL_API_KEY" not in text_of(screen, "#status")  # typed, not a variable
         assert screen.query_one("#connect", Button).disabled
         assert isinstance(app.screen, ConnectScreen)
 

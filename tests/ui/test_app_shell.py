@@ -13,7 +13,7 @@ import pytest
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Checkbox, Input, OptionList, Static
 
 from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
@@ -545,3 +545,64 @@ def test_snapshot_offline(snap_compare: Any, restartable_server: RunningServer) 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+# -- a rejected key names its source, and the new key can replace it ----------------------
+
+
+async def test_a_rejected_profile_key_is_named_and_replaced_in_the_profile(
+    demo_server: RunningServer, tmp_path: Any
+) -> None:
+    from phtui.config import load_settings
+
+    path = tmp_path / "config.toml"
+    revoked = "phx_revoked_0123456789"
+    path.write_text(
+        "# my settings\n"
+        'default_profile = "work"\n\n'
+        "[profiles.work]  # the office\n"
+        f'host = "{demo_server.url}"\n'
+        f"project_id = {demo_server.project_id}\n"
+        f'api_key = "{revoked}"  # rotated every quarter\n'
+        "read_only = false\n",
+        encoding="utf-8",
+    )
+    path.chmod(0o600)
+    app = ShellApp(settings=load_settings(path=path), host_label="local server")
+    async with app.run_test(size=LARGE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        connect = app.screen
+        assert isinstance(connect, ConnectScreen)
+        reason = str(connect.query_one(".reason", Static).render())
+        assert f"The key came from the profile “work” in {path}." in reason
+        assert "POSTHOG_PERSONAL_API_KEY" not in reason and revoked not in reason
+        assert connect.query_one("#save", Checkbox).value  # offered: save the new key there
+        assert connect.query_one("#profile-name", Input).value == "work"
+        connect.query_one("#key", Input).value = demo_server.api_key
+        await press(pilot, "#check")
+        await wait_until(pilot, lambda: connect.query_one("#projects", OptionList).option_count > 0)
+        await press(pilot, "#connect")
+        await wait_until(pilot, loaded(app))
+        shown = " ".join(messages(app)) + app.sub_title
+        assert demo_server.api_key not in shown
+    text = path.read_text(encoding="utf-8")
+    assert f'api_key = "{demo_server.api_key}"  # rotated every quarter' in text
+    assert text.startswith("# my settings\n") and "[profiles.work]  # the office" in text
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert load_settings(path=path).resolve().api_key == demo_server.api_key
+
+
+async def test_a_rejected_key_from_the_environment_names_the_variable(
+    demo_server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_revoked_from_env")
+    monkeypatch.setenv("POSTHOG_HOST", demo_server.url)
+    monkeypatch.setenv("POSTHOG_PROJECT_ID", str(demo_server.project_id))
+    from phtui.config import load_settings
+
+    app = ShellApp(settings=load_settings(), host_label="local server")
+    async with app.run_test(size=LARGE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        reason = str(app.screen.query_one(".reason", Static).render())
+        assert "The key came from the environment variable POSTHOG_PERSONAL_API_KEY." in reason
+        assert not app.screen.query_one("#save", Checkbox).value
