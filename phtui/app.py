@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 from phtui.compat import open_without_css_refresh
 from phtui.config import ResolvedProfile, Settings
 from phtui.screens.base import ServicesMixin
+from phtui.shell.binding_ids import upgrade_keymap
 from phtui.shell.errors import Reaction, describe
 from phtui.shell.services import humanise
 
@@ -125,8 +126,14 @@ class PhTuiApp(App[None]):
         # Before the first screen composes, so it finds the keymap and the client in place.
         settings = self._settings if self._settings is not None else self._load_settings()
         self._settings = settings
-        self.set_keymap(settings.keymap)
-        for warning in settings.warnings:
+        keymap, renamed = upgrade_keymap(settings.keymap)
+        self.set_keymap(keymap)
+        warnings = list(settings.warnings)
+        if renamed:
+            where = settings.config_path or "the config file"
+            names = "; ".join(entry.describe() for entry in renamed)
+            warnings.append(f"[keymap] uses renamed ids: {names}. Update them in {where}.")
+        for warning in warnings:
             self.notify(warning, title="Config", severity="warning", timeout=10, markup=False)
         resolved = self._initial = self._resolve()
         self.read_only = self.read_only or resolved.read_only

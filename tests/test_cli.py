@@ -274,3 +274,13 @@ def test_config_show_warns_about_unknown_keymap_ids(
     err = capsys.readouterr().err
     assert "'themes.nwe' matches no key binding" in err
     assert "themes.new'" not in err
+
+
+def test_config_show_reports_renamed_keymap_ids(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_file.write_text('[keymap]\n"editor.save" = "ctrl+w"\n')
+    assert main(["config", "show"]) == 0
+    err = capsys.readouterr().err
+    assert 'warning: [keymap] renamed: "editor.save" is now "theme_editor.save"' in err
+    assert "matches no key binding" not in err

@@ -183,9 +183,12 @@ def config_command(argv: list[str]) -> int:
     settings = _settings(profile=options.profile, host=None, project_id=None)
     print(json.dumps(redacted(settings, _config_check(settings.resolve)), indent=2))
     from phtui.cli.keymap import unknown_ids
+    from phtui.shell.binding_ids import upgrade_keymap
 
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for entry in upgrade_keymap(settings.keymap)[1]:
+        print(f"warning: [keymap] renamed: {entry.describe()}", file=sys.stderr)
     for binding_id in unknown_ids(settings.keymap):
         print(f"warning: [keymap] {binding_id!r} matches no key binding", file=sys.stderr)
     return 0

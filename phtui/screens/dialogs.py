@@ -30,7 +30,7 @@ class PromptScreen(PhModal[str | None]):
     """Ask for one line of text. `check` returns an error message, or None to accept."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PromptScreen")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(
         self,
@@ -77,7 +77,7 @@ class ChoiceScreen(PhModal[str]):
     """A question with a few answers (buttons, each with its own key). Escape answers `cancel`."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceScreen")
-    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel", id="choice.cancel")]
 
     def __init__(self, title: str, message: str, choices: Sequence[Choice], *, cancel: str) -> None:
         super().__init__()

@@ -606,3 +606,17 @@ async def test_a_rejected_key_from_the_environment_names_the_variable(
         reason = str(app.screen.query_one(".reason", Static).render())
         assert "The key came from the environment variable POSTHOG_PERSONAL_API_KEY." in reason
         assert not app.screen.query_one("#save", Checkbox).value
+
+
+async def test_a_renamed_keymap_id_still_works_and_is_reported(demo_server: RunningServer) -> None:
+    from phtui.screens.dialogs import PromptScreen
+
+    app = shell(demo_server, keymap={"dialog.cancel": "ctrl+g"})
+    answers: list[str | None] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        notice = next(n for n in app._notifications if n.title == "Config")
+        assert '"dialog.cancel" is now "prompt.cancel" and "choice.cancel"' in notice.message
+        await app.push_screen(PromptScreen("Name?"), answers.append)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: answers == [None])
