@@ -71,23 +71,33 @@ class PhTuiApp(App[None]):
     COMMANDS = App.COMMANDS | {_entity_search}
     MODES: ClassVar[dict[str, Any]] = {"themes": _themes_screen, "datasets": _datasets_screen}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Help, quit and retry are pinned in every key bar; the modes are tabs in the title bar.
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
-        Binding("1", "switch_mode('themes')", "Themes", id="app.themes"),
-        Binding("2", "switch_mode('datasets')", "Datasets", id="app.datasets"),
+        Binding("1", "switch_mode('themes')", "Themes", id="app.themes", show=False),
+        Binding("2", "switch_mode('datasets')", "Datasets", id="app.datasets", show=False),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+r", "retry", "Retry", id="app.retry"),
+        # As in k9s and lazygit: back out of a screen, or quit from a mode's first screen. Not a
+        # priority binding, so text fields keep their q.
+        Binding("q", "back", "Back / quit", id="app.back", show=False),
         # Vim keys for whichever list or table has the focus (text inputs keep their letters).
-        Binding("j", "vim('cursor_down', 'scroll_down')", "Down", id="app.vim_down", show=False),
-        Binding("k", "vim('cursor_up', 'scroll_up')", "Up", id="app.vim_up", show=False),
+        Binding(
+            "j", "vim('cursor_down', 'scroll_down')", "Down (list)", id="app.vim_down", show=False
+        ),
+        Binding("k", "vim('cursor_up', 'scroll_up')", "Up (list)", id="app.vim_up", show=False),
         Binding(
             "g",
             "vim('first', 'scroll_top', 'scroll_home')",
-            "First",
+            "First (list)",
             id="app.vim_first",
             show=False,
         ),
         Binding(
-            "G", "vim('last', 'scroll_bottom', 'scroll_end')", "Last", id="app.vim_last", show=False
+            "G",
+            "vim('last', 'scroll_bottom', 'scroll_end')",
+            "Last (list)",
+            id="app.vim_last",
+            show=False,
         ),
     ]
 
@@ -374,6 +384,15 @@ class PhTuiApp(App[None]):
             ),
             answered,
         )
+
+    async def action_back(self) -> None:
+        """`q`: what escape does on a pushed screen or modal; on a mode's first screen, quit."""
+        if len(self.screen_stack) <= 1:
+            await self.action_quit()
+            return
+        escape = self.screen.active_bindings.get("escape")
+        if escape is not None and escape.enabled:
+            await self.run_action(escape.binding.action, escape.node)
 
     def action_vim(self, *actions: str) -> None:
         """Run the first of `actions` the focused widget has (OptionList, DataTable, scrollers)."""

@@ -620,3 +620,107 @@ async def test_a_renamed_keymap_id_still_works_and_is_reported(demo_server: Runn
         await app.push_screen(PromptScreen("Name?"), answers.append)
         await pilot.press("ctrl+g")
         await wait_until(pilot, lambda: answers == [None])
+
+
+# -- orientation: where you are, how to get elsewhere, how to leave -------------------------
+
+
+def bar_text(app: PhTuiApp) -> str:
+    return app.screen.query_one(KeyBar).render().plain
+
+
+def title_text(app: PhTuiApp) -> str:
+    return app.screen.query_one(TitleBar).render().plain
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+async def test_every_screen_shows_the_modes_help_and_quit(
+    demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, loaded(app))
+        assert " 1 Themes  2 Datasets " in title_text(app)
+        assert bar_text(app).rstrip().endswith("? Help  ^q Quit ▏^p palette")
+        tabs = app.screen.query_one(TitleBar).mode_tabs()
+        assert [(tab.mode, tab.current) for tab in tabs] == [("themes", True), ("datasets", False)]
+        await pilot.press("2")
+        await wait_until(pilot, loaded(app))
+        tabs = app.screen.query_one(TitleBar).mode_tabs()
+        assert [(tab.mode, tab.current) for tab in tabs] == [("themes", False), ("datasets", True)]
+
+
+async def test_clicking_a_mode_tab_switches_to_it(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        start = title_text(app).index("2 Datasets")
+        await pilot.click(TitleBar, offset=(start + 2, 0))
+        await wait_until(pilot, lambda: app.current_mode == "datasets")
+
+
+async def test_a_remapped_key_keeps_its_place_and_shows_its_new_key(
+    demo_server: RunningServer,
+) -> None:
+    app = shell(demo_server, keymap={"themes.new": "ctrl+n", "app.help": "f2", "app.datasets": "9"})
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        assert bar_text(app).startswith(" ^n New  r Refresh ")
+        assert "f2 Help  ^q Quit" in bar_text(app)
+        assert " 9 Datasets " in title_text(app)
+
+
+async def test_q_closes_the_top_screen_as_escape_does(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    answers: list[bool | None] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        assert isinstance(app.screen, ListScreen)
+        await app.push_screen(ConfirmScreen("Delete", "Delete it?"), answers.append)
+        await pilot.press("q")
+        await wait_until(pilot, lambda: answers == [False])
+        assert isinstance(app.screen, ListScreen) and app.return_code is None
+
+
+async def test_q_types_into_a_text_field(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        draft = app.screen.query_one("#draft", Input)
+        draft.focus()
+        await pilot.press("q", "q")
+        assert draft.value == "qq" and app.return_code is None
+
+
+async def test_q_on_a_modes_first_screen_quits_after_asking_about_edits(
+    demo_server: RunningServer,
+) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        screen = list_screen(app)
+        screen.unsaved_edits = lambda: "the theme “Draft”"  # type: ignore[method-assign]
+        await pilot.press("q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("q")  # q on the question: cancel, as escape
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert app.return_code is None
+        screen.unsaved_edits = lambda: None  # type: ignore[method-assign]
+        await pilot.press("q")
+        await wait_until(pilot, lambda: app.return_code == 0)
+
+
+async def test_help_lists_first_and_last_for_lists(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        rows = {row.binding_id: row for row in effective_keys(app.screen)}
+        assert (rows["app.vim_first"].keys, rows["app.vim_first"].description) == (
+            "g",
+            "First (list)",
+        )
+        assert (rows["app.vim_last"].keys, rows["app.vim_last"].description) == ("G", "Last (list)")
+        assert rows["app.back"].keys == "q"
