@@ -199,11 +199,16 @@ async def test_colour_depth_note(
         monkeypatch.delenv("COLORTERM", raising=False)
     else:
         monkeypatch.setenv("COLORTERM", colorterm)
-    async with themes_app(demo_server) as (app, _, _):
+    async with themes_app(demo_server) as (app, pilot, _):
         note = themes_screen(app).query_one("#depth-note", Static)
         assert note.display is shown
         if shown:
-            assert str(note.render()).startswith("256 colours: swatches are approximated.")
+            text = str(note.render())
+            assert text.startswith("256 colours: swatches are approximated.")
+            assert note.size.height == 1 and text.endswith("esc ✕")  # one line, dismissible
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not note.display)
+            assert app.screen is themes_screen(app)
 
 
 # ---- edit --------------------------------------------------------------------------------
