@@ -43,7 +43,8 @@ def demo_server() -> Iterator[RunningServer]:
 
 @pytest.fixture
 async def client(server: RunningServer) -> AsyncIterator[object]:
-    from phtui.api import PostHogClient
+    """A client of the session server: short timeout, no retries (tests/clients.py)."""
+    from tests.clients import quick_client
 
-    async with PostHogClient(server.url, server.api_key, server.project_id) as api:
+    async with quick_client(server) as api:
         yield api

@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, OptionList, Static
 
-from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import FileSettings, Profile, Settings
 from phtui.screens.base import PhScreen, task
@@ -26,6 +25,7 @@ from phtui.screens.help import HelpScreen, effective_keys
 from phtui.server.runner import RunningServer, start_server
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.title_bar import TitleBar
+from tests.clients import quick_client
 from tests.ui.support import press, wait_until
 
 SMALL = (80, 24)
@@ -406,7 +406,7 @@ async def test_lost_connection_shows_offline_and_retry_recovers(
     restartable_server: RunningServer,
 ) -> None:
     server = restartable_server
-    client = PostHogClient(server.url, server.api_key, server.project_id, max_retries=0)
+    client = quick_client(server)
     app = ShellApp(client=client, settings=Settings(), host_label="local server")
     try:
         async with app.run_test(size=SMALL) as pilot:
@@ -531,7 +531,7 @@ def test_snapshot_confirm(snap_compare: Any, demo_server: RunningServer) -> None
 def test_snapshot_offline(snap_compare: Any, restartable_server: RunningServer) -> None:
     server = restartable_server
     app = ShellApp(
-        client=PostHogClient(server.url, server.api_key, server.project_id, max_retries=0),
+        client=quick_client(server),
         settings=Settings(),
         host_label="local server",
     )
