@@ -43,8 +43,9 @@ def demo_server() -> Iterator[RunningServer]:
 
 @pytest.fixture
 async def client(server: RunningServer) -> AsyncIterator[object]:
-    """A client of the session server: short timeout, no retries (tests/clients.py)."""
+    """A client of the session server with a short timeout (tests/clients.py). It keeps the
+    client's retries: tests of resuming after a dropped connection use this fixture."""
     from tests.clients import quick_client
 
-    async with quick_client(server) as api:
+    async with quick_client(server, max_retries=3) as api:
         yield api
