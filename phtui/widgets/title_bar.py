@@ -28,6 +28,7 @@ __all__ = ["ModeTab", "TitleBar"]
 
 ICON = "⭘"
 ICON_WIDTH = 8  # Header's icon: padding 0 1, width 8
+TABS_ICON_WIDTH = 4  # beside the mode tabs
 CLOCK_WIDTH = 10  # the room Header keeps for its clock, so titles centre the same way
 _SWITCH_MODE = re.compile(r"""^switch_mode\(['"](\w+)['"]\)$""")
 
@@ -65,6 +66,7 @@ class TitleBar(Widget, can_focus=False):
         super().__init__(id=id)
         self._icon_hovered = False
         self._tabs: list[ModeTab] = []  # as last drawn, for clicks
+        self._icon_width = ICON_WIDTH
 
     def on_mount(self) -> None:
         for node in (self.app, self.screen):
@@ -86,10 +88,28 @@ class TitleBar(Widget, can_focus=False):
     @property
     def title_text(self) -> Content:
         """The screen's title and sub-title, else the app's (as Textual's Header shows them)."""
+        title, sub_title = self._titles()
+        return self.app.format_title(title, sub_title)
+
+    def _titles(self) -> tuple[str, str]:
         screen, app = self.screen, self.app
         title = screen.title if screen.title is not None else app.title
         sub_title = screen.sub_title if screen.sub_title is not None else app.sub_title
-        return app.format_title(title, sub_title)
+        return title, sub_title
+
+    def fitted_title(self, room: int) -> Content:
+        """The title in `room` cells. What goes first when it is too long: the app's name, then
+        the start of the first " · " part (the host): the states at the end (READ-ONLY,
+        OFFLINE) stay in view."""
+        full = self.title_text.rstrip()
+        sub_title = self._titles()[1]
+        if full.cell_length <= room or not sub_title:
+            return full.truncate(room, ellipsis=True)
+        first, dot, rest = sub_title.partition(" · ")
+        keep = room - len(dot) - len(rest)
+        if dot and keep >= 5:  # enough of the host to recognise it
+            first = first[: keep - 1] + "…" if len(first) > keep else first
+        return Content(f"{first}{dot}{rest}").truncate(room, ellipsis=True)
 
     def mode_tabs(self) -> list[ModeTab]:
         """The app's modes that a key switches to, in the order the app binds them."""
@@ -108,26 +128,27 @@ class TitleBar(Widget, can_focus=False):
 
     def render(self) -> Content:
         width = self.size.width
-        icon = Content(f" {ICON}".ljust(ICON_WIDTH)[: max(0, width)])
+        tabs = self._tabs = self.mode_tabs()
+        # With tabs, a narrower icon and no clock's room: at 80 columns every cell counts.
+        self._icon_width = TABS_ICON_WIDTH if tabs else ICON_WIDTH
+        icon = Content(f" {ICON}".ljust(self._icon_width)[: max(0, width)])
         if self._icon_hovered:
             icon = icon.stylize(self.get_visual_style("title-bar--icon-hover"))
-        tabs = self._tabs = self.mode_tabs()
         parts = [icon]
         for tab in tabs:
             style = "title-bar--mode-current" if tab.current else "title-bar--mode"
             parts.append(Content(tab.label).stylize(self.get_visual_style(style)))
-        used = ICON_WIDTH + sum(len(tab.label) for tab in tabs)
-        # With tabs the title takes the clock's room too: at 80 columns every cell counts.
+        used = self._icon_width + sum(len(tab.label) for tab in tabs)
         right = 1 if tabs else CLOCK_WIDTH
         room = max(0, width - used - right)
-        title = self.title_text.rstrip().truncate(room, ellipsis=True)
+        title = self.fitted_title(room)
         left = (room - title.cell_length) // 2
         parts.append(title.pad(left, room - title.cell_length - left))
         parts.append(Content(" " * max(0, width - used - room)))
         return Content.assemble(*parts).truncate(width)
 
     def _tab_at(self, x: int) -> ModeTab | None:
-        start = ICON_WIDTH
+        start = self._icon_width
         for tab in self._tabs:
             if start <= x < start + len(tab.label):
                 return tab
@@ -135,7 +156,7 @@ class TitleBar(Widget, can_focus=False):
         return None
 
     def _over_icon(self, x: int) -> bool:
-        return 0 <= x < ICON_WIDTH and self.app.ENABLE_COMMAND_PALETTE
+        return 0 <= x < self._icon_width and self.app.ENABLE_COMMAND_PALETTE
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         hovered = self._over_icon(event.x)

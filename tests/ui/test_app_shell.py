@@ -724,3 +724,17 @@ async def test_help_lists_first_and_last_for_lists(demo_server: RunningServer) -
         )
         assert (rows["app.vim_last"].keys, rows["app.vim_last"].description) == ("G", "Last (list)")
         assert rows["app.back"].keys == "q"
+
+
+async def test_at_80_columns_the_title_keeps_read_only_and_offline_in_view(
+    demo_server: RunningServer,
+) -> None:
+    app = shell(demo_server, read_only=True, host_label="posthog.a-very-long-host.example.com")
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        app.offline = True
+        await pilot.pause()
+        text = title_text(app)
+        assert len(text) == 80 and " 1 Themes  2 Datasets " in text
+        assert text.rstrip().endswith(f"· project {demo_server.project_id} · READ-ONLY · OFFLINE")
+        assert "posthog.a-ve" in text and "…" in text
