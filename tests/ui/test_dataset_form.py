@@ -209,7 +209,9 @@ async def test_a_failed_save_keeps_the_text_and_says_why(
         assert await client.find_datasets_by_name("kept")
 
 
-async def test_unsaved_form_holds_the_quit_and_escape_asks(revisioned_server: RunningServer) -> None:
+async def test_unsaved_form_holds_the_quit_and_escape_asks(
+    revisioned_server: RunningServer,
+) -> None:
     async with datasets_app(revisioned_server) as (app, pilot, _):
         form = await open_form(app, pilot)
         assert not form.has_unsaved_changes()

@@ -22,6 +22,7 @@ from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.datasets.items import DatasetItemsScreen
 from phtui.screens.datasets.picker import DatasetsScreen
 from phtui.server.runner import RunningServer, start_server
+from tests.clients import quick_client
 from tests.ui.support import record_calls, wait_until
 
 Size = tuple[int, int]
@@ -43,9 +44,7 @@ def either_server(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
 async def datasets_app(
     server: RunningServer, *, read_only: bool = False, size: Size = (120, 40)
 ) -> AsyncIterator[tuple[PhTuiApp, Pilot[None], PostHogClient]]:
-    async with PostHogClient(
-        server.url, server.api_key, server.project_id, max_retries=1, backoff_base=0.01
-    ) as client:
+    async with quick_client(server) as client:
         app = PhTuiApp(
             client=client, mode="datasets", read_only=read_only, settings=Settings(), host_label="t"
         )
@@ -128,11 +127,7 @@ async def test_counts_are_read_for_the_rows_on_screen_only(
     fresh_revisioned_server: RunningServer,
 ) -> None:
     ids = [seed(fresh_revisioned_server, f"counted {n:02}", n % 3) for n in range(25)]
-    async with PostHogClient(
-        fresh_revisioned_server.url,
-        fresh_revisioned_server.api_key,
-        fresh_revisioned_server.project_id,
-    ) as client:
+    async with quick_client(fresh_revisioned_server) as client:
         calls = record_calls(client, "list_dataset_items")
         app = PhTuiApp(client=client, mode="datasets", settings=Settings(), host_label="t")
         async with app.run_test(size=(80, 24)) as pilot:
@@ -359,14 +354,16 @@ async def test_datasets_not_enabled_is_said_once_in_the_list(
         assert "scope" not in text.split("scopes are fine")[0]
         assert not screen.table.display
         assert toasts(app) == []  # said in the list, not in a toast
-        for action in ("new", "edit", "archive", "show_archived"):
-            assert screen.check_action(action, ()) is None
-        await pilot.press("r")
+        for action in ("new", "edit", "archive", "show_archived", "search", "next_page"):
+            assert screen.check_action(action, ()) is False  # hidden: nothing applies
+        assert not screen.query_one("#datasets-bar").display
+        await pilot.press("r")  # asks again: still refused, still said once, in the list
         await wait_until(pilot, lambda: not screen.pager.loading_marker)
-        await pilot.press("n")
+        await pilot.press("n", "a", "slash")
         await pilot.pause()
         assert isinstance(app.screen, DatasetsScreen)
-        assert [m for m in toasts(app) if "not enabled" not in m] == []
+        assert toasts(app) == []
+        assert screen.unavailable is not None
         revisioned_demo_server.options.datasets_feature_flag = True
         await pilot.press("r")
         await wait_until(pilot, lambda: len(screen.datasets) == 4)

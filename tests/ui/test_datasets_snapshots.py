@@ -43,13 +43,6 @@ async def editor_loaded(pilot: Pilot[Any]) -> None:
 
 
 @pytest.mark.parametrize("size", SNAP_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_dataset_picker(
-    snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
-) -> None:
-    assert snap_mode(snap_compare, demo_server, "datasets", size, picker_loaded)
-
-
-@pytest.mark.parametrize("size", SNAP_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_items_table(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:

@@ -61,6 +61,7 @@ class DatasetFormScreen(PhModal[Dataset | None]):
     DatasetFormScreen .form-field { height: auto; margin-bottom: 1; }
     DatasetFormScreen .form-label { height: 1; padding: 0 1; background: $panel; }
     DatasetFormScreen .form-field:focus-within > .form-label { background: $primary-muted; }
+    DatasetFormScreen .form-field > Input { padding: 0 1; }
     DatasetFormScreen .form-problem {
         color: $error; height: auto; max-height: 2; padding: 0 1; display: none;
     }

@@ -204,8 +204,10 @@ class DatasetsScreen(PagedScreen):
         return client is not None and client.datasets_api == "classic"
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._unavailable is not None:
+            return action == "refresh"  # nothing else applies: the list says why
         if action == "undo":
-            return bool(self._undo) and self._unavailable is None
+            return bool(self._undo)
         if action == "archive":
             return not self._archived and (self.current is not None or None)
         if action == "restore":
@@ -219,8 +221,8 @@ class DatasetsScreen(PagedScreen):
         return True
 
     def blocked_reason(self, action: str) -> str | None:
-        if self._unavailable is not None and action != "refresh":
-            return "Datasets are not enabled for this PostHog organisation (see the list)."
+        if self._unavailable is not None:
+            return None  # every action but refresh is hidden (`can_run`)
         if action == "show_archived" and self._classic():
             return CLASSIC_ARCHIVE
         if action == "edit" and self._archived:
@@ -325,7 +327,7 @@ class DatasetsScreen(PagedScreen):
         quota.display = bool(self.quota) and self._unavailable is None
         full = self._quota_total is not None and self._quota_total >= self._quota_limit
         quota.set_class(full, "-full")
-        self.query_one("#datasets-sort").display = self._unavailable is None
+        self.query_one("#datasets-bar").display = self._unavailable is None
 
     @task(group="datasets-quota")
     async def _load_quota(self, listed: int) -> None:
