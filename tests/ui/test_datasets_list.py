@@ -320,6 +320,9 @@ async def test_classic_deletes_after_asking_and_cannot_list_deleted(
         await wait_until(pilot, lambda: any("classic datasets API" in m for m in toasts(app)))
         assert not screen.archived_view
         await select(pilot, screen, target)
+        # PostHog's word on these servers: the key bar says Delete, not Archive.
+        assert screen.check_action("archive", ()) is False
+        assert screen.check_action("delete", ()) is True
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")  # no: nothing happens

@@ -104,7 +104,9 @@ class DatasetsScreen(PagedScreen):
         Binding("slash", "search", "Search", id="datasets.search"),
         Binding("n", "new", "New", id="datasets.new"),
         Binding("e", "edit", "Edit", id="datasets.edit"),
+        # Archive (revisioned) or PostHog's soft delete (classic): the key bar shows one.
         Binding("d,delete", "archive", "Archive", id="datasets.archive"),
+        Binding("d,delete", "delete", "Delete", id="datasets.delete"),
         Binding("R", "restore", "Restore", key_display="R", id="datasets.restore"),
         Binding("u", "undo", "Undo", id="datasets.undo"),
         # One key, two bindings: the key bar shows the one that applies.
@@ -115,7 +117,7 @@ class DatasetsScreen(PagedScreen):
         *PAGING_BINDINGS,
     ]
 
-    MUTATING_ACTIONS = frozenset({"new", "edit", "archive", "restore", "undo"})
+    MUTATING_ACTIONS = frozenset({"new", "edit", "archive", "delete", "restore", "undo"})
 
     def __init__(self) -> None:
         super().__init__(PageState(count=0, limit=PAGE_SIZE))
@@ -208,8 +210,10 @@ class DatasetsScreen(PagedScreen):
             return action == "refresh"  # nothing else applies: the list says why
         if action == "undo":
             return bool(self._undo)
-        if action == "archive":
-            return not self._archived and (self.current is not None or None)
+        if action in {"archive", "delete"}:
+            if (action == "delete") != self._classic() or self._archived:
+                return False
+            return self.current is not None or None
         if action == "restore":
             return self._archived and (self.current is not None or None)
         if action == "show_archived":
@@ -567,10 +571,13 @@ class DatasetsScreen(PagedScreen):
 
     def action_archive(self) -> None:
         dataset = self.current
-        if dataset is None:
-            return
-        if not self._classic():
+        if dataset is not None:
             self._change(dataset, "archive")
+
+    def action_delete(self) -> None:
+        """Classic servers: PostHog's soft delete, after a confirmation (it cannot be listed)."""
+        dataset = self.current
+        if dataset is None:
             return
         confirm = ConfirmScreen(
             "Delete dataset",
