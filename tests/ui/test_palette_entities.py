@@ -15,6 +15,7 @@ from phtui.screens.datasets.items import DatasetItemsScreen
 from phtui.screens.datasets.picker import DatasetsScreen
 from phtui.screens.themes.overview import ThemesScreen
 from phtui.server.runner import RunningServer
+from tests.clients import quick_client
 from tests.ui.support import wait_until
 
 SIZE = (120, 40)
@@ -78,3 +79,30 @@ async def test_a_dataset_hit_opens_its_items_even_from_another_dataset(
             # One items screen on top of the picker: the first dataset's was closed.
             kinds = [type(screen) for screen in app.screen_stack]
             assert kinds == [DatasetsScreen, DatasetItemsScreen]
+
+
+async def test_a_dataset_hit_on_a_revisioned_server(revisioned_demo_server: RunningServer) -> None:
+    async with quick_client(revisioned_demo_server) as client:
+        [wanted] = await client.find_datasets_by_name("RAG answer faithfulness")
+        app = PhTuiApp(client=client, settings=Settings(), mode="themes", host_label="t")
+        async with app.run_test(size=SIZE) as pilot:
+            await choose(pilot, "RAG answer", f"Dataset: {wanted.name}")
+            await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+            assert isinstance(app.screen, DatasetItemsScreen)
+            assert app.screen.dataset.id == wanted.id
+
+
+async def test_show_dataset_opens_an_archived_dataset_as_archived(
+    revisioned_demo_server: RunningServer,
+) -> None:
+    async with quick_client(revisioned_demo_server) as client:
+        [archived] = (await client.list_datasets(archived=True)).results
+        app = PhTuiApp(client=client, settings=Settings(), mode="datasets", host_label="t")
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+            screen = app.screen
+            assert isinstance(screen, DatasetsScreen)
+            screen.show_dataset(archived.id)
+            await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
+            assert isinstance(app.screen, DatasetItemsScreen)
+            assert app.screen.dataset.id == archived.id and app.screen.dataset.archived
