@@ -127,8 +127,21 @@ async def test_counts_are_read_for_the_rows_on_screen_only(
     fresh_revisioned_server: RunningServer,
 ) -> None:
     ids = [seed(fresh_revisioned_server, f"counted {n:02}", n % 3) for n in range(25)]
+    fresh_revisioned_server.options.latency_ms = 30
     async with quick_client(fresh_revisioned_server) as client:
         calls = record_calls(client, "list_dataset_items")
+        in_flight = [0, 0]  # now, most
+        counted = client.list_dataset_items
+
+        async def counting(*args: Any, **kwargs: Any) -> Any:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
+            try:
+                return await counted(*args, **kwargs)
+            finally:
+                in_flight[0] -= 1
+
+        client.list_dataset_items = counting  # type: ignore[method-assign]
         app = PhTuiApp(client=client, mode="datasets", settings=Settings(), host_label="t")
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
@@ -148,6 +161,7 @@ async def test_counts_are_read_for_the_rows_on_screen_only(
             assert all(call["limit"] == 1 for call in calls)
             await pilot.press("ctrl+end")  # the last rows come into view
             await wait_until(pilot, lambda: known() == 25)
+            assert 2 <= in_flight[1] <= 4  # concurrently, a few at a time
             for n, dataset_id in enumerate(ids):
                 dataset = next(d for d in screen.datasets if d.id == dataset_id)
                 assert screen.item_count(dataset) == n % 3

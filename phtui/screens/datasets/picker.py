@@ -131,6 +131,7 @@ class DatasetsScreen(PagedScreen):
         self._unavailable: str | None = None  # why PostHog refuses every dataset request
         self._counts: dict[CountKey, int | None] = {}  # None: the count could not be read
         self._counting: set[CountKey] = set()
+        self._count_slots: asyncio.Semaphore | None = None  # shared by every count worker
         self._refreshes = 0  # classic counts are kept until the next refresh
         self._quota_total: int | None = None
         self._quota_limit = DATASETS_PER_PROJECT
@@ -415,7 +416,9 @@ class DatasetsScreen(PagedScreen):
 
     @task(group="datasets-counts", exclusive=False)
     async def _fetch_counts(self, datasets: list[Dataset]) -> None:
-        slots = asyncio.Semaphore(COUNT_CONCURRENCY)
+        if self._count_slots is None:
+            self._count_slots = asyncio.Semaphore(COUNT_CONCURRENCY)
+        slots = self._count_slots
 
         async def count(dataset: Dataset) -> None:
             key = self._count_key(dataset)
