@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from tests.clients import quick_client
 from tests.ui.support import record_calls, wait_until
 
 Size = tuple[int, int]
+BEFORE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -304,6 +306,23 @@ async def test_archive_restore_and_undo(fresh_revisioned_server: RunningServer) 
         assert (await client.get_dataset(target)).archived is False
         await pilot.press("a")
         await wait_until(pilot, lambda: not screen.archived_view and len(screen.datasets) == 2)
+
+
+async def test_keys_typed_ahead_act_on_the_rows_asked_for(
+    fresh_revisioned_server: RunningServer,
+) -> None:
+    first = fresh_revisioned_server.create_dataset("zz newest")
+    wanted = fresh_revisioned_server.create_dataset("RAG wanted", created_at=BEFORE)
+    async with datasets_app(fresh_revisioned_server) as (app, pilot, client):
+        screen = picker(app)
+        assert screen.current is not None and screen.current.id == first
+        fresh_revisioned_server.options.latency_ms = 300
+        # Search, then archive, before the search answers: the archive waits for the result.
+        await pilot.press("slash", *"RAG", "enter", "d")
+        assert screen.current is not None and screen.current.id == first  # not answered yet
+        await wait_until(pilot, lambda: any("Archived “RAG wanted”" in m for m in toasts(app)))
+        assert (await client.get_dataset(wanted)).archived is True
+        assert (await client.get_dataset(first)).archived is False
 
 
 async def test_an_archived_dataset_opens_read_only_and_cannot_be_edited(

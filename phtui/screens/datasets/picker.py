@@ -18,6 +18,7 @@ the list says so, once, instead of the table.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -132,6 +133,8 @@ class DatasetsScreen(PagedScreen):
         self._counts: dict[CountKey, int | None] = {}  # None: the count could not be read
         self._counting: set[CountKey] = set()
         self._count_slots: asyncio.Semaphore | None = None  # shared by every count worker
+        self._loading = False  # a list load is under way
+        self._pending: list[tuple[str, Callable[[], None]]] = []  # row actions waiting for it
         self._refreshes = 0  # classic counts are kept until the next refresh
         self._quota_total: int | None = None
         self._quota_limit = DATASETS_PER_PROJECT
@@ -245,9 +248,14 @@ class DatasetsScreen(PagedScreen):
 
     # -------------------------------------------------------------------------- loading
 
+    def load(self, offset: int | None = None, select: str | None = None) -> None:
+        """Show a page (the current one by default), then select `select`; a newer load
+        replaces this one. Row actions pressed meanwhile wait for it (`_after_load`)."""
+        self._loading = True
+        self._load_page(offset, select)
+
     @task(group="datasets-list")
-    async def load(self, offset: int | None = None, select: str | None = None) -> None:
-        """Fetch one page (the current one by default); a newer load cancels this one."""
+    async def _load_page(self, offset: int | None, select: str | None) -> None:
         self.pager.set_loading(True)
         request = self.client.list_datasets(
             search=self._search or None,
@@ -259,6 +267,7 @@ class DatasetsScreen(PagedScreen):
         try:
             page = await self._await_page(request)
         except DatasetsUnavailableError as error:
+            self._loaded()
             self._show_unavailable(error)
             return
         except UnsupportedError as error:  # archived datasets asked of a classic server
@@ -267,6 +276,9 @@ class DatasetsScreen(PagedScreen):
             self._show_view()
             self.load(0)
             return
+        except Exception:
+            self._loaded(run_pending=False)  # keys pressed for rows that did not come
+            raise
         last_offset = offset_if_gone(page)
         if last_offset is not None:  # datasets were archived elsewhere: show the last page
             self.load(last_offset, select)
@@ -274,6 +286,24 @@ class DatasetsScreen(PagedScreen):
         self._show(page, select)
         if not self._search and self.client.datasets_api == "revisioned":
             self._load_quota(page.count)
+        self._loaded()
+
+    def _loaded(self, *, run_pending: bool = True) -> None:
+        """The list shows what was asked for: run the row actions that waited for it, if they
+        still apply to the rows now shown."""
+        self._loading = False
+        pending, self._pending = self._pending, []
+        for action, run in pending if run_pending else ():
+            if self.check_action(action, ()):
+                run()
+
+    def _after_load(self, action: str, run: Callable[[], None]) -> None:
+        """Run a row action now, or once the list being loaded is shown: keys typed ahead (a
+        search, then `d`) act on the rows the user asked for, not on the ones being replaced."""
+        if self._loading:
+            self._pending.append((action, run))
+        else:
+            run()
 
     def _load_offset(self, offset: int) -> None:
         self.load(offset)
@@ -501,8 +531,11 @@ class DatasetsScreen(PagedScreen):
     # ------------------------------------------------------------------------- actions
 
     @on(DataTable.RowSelected, "#datasets-table")
-    def _open(self, event: DataTable.RowSelected) -> None:
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        self._after_load("open", self._open)
+
+    def _open(self) -> None:
         dataset = self.current
         if dataset is not None:
             from phtui.screens.datasets.items import DatasetItemsScreen
@@ -542,6 +575,9 @@ class DatasetsScreen(PagedScreen):
         self.app.push_screen(form, partial(self._after_form, form))
 
     def action_edit(self) -> None:
+        self._after_load("edit", self._edit)
+
+    def _edit(self) -> None:
         from phtui.screens.datasets.form import DatasetFormScreen
 
         if self.current is not None:
@@ -573,12 +609,18 @@ class DatasetsScreen(PagedScreen):
         return rest[0] if rest else None
 
     def action_archive(self) -> None:
+        self._after_load("archive", self._archive)
+
+    def _archive(self) -> None:
         dataset = self.current
         if dataset is not None:
             self._change(dataset, "archive")
 
     def action_delete(self) -> None:
         """Classic servers: PostHog's soft delete, after a confirmation (it cannot be listed)."""
+        self._after_load("delete", self._delete)
+
+    def _delete(self) -> None:
         dataset = self.current
         if dataset is None:
             return
@@ -593,6 +635,9 @@ class DatasetsScreen(PagedScreen):
             self._change(dataset, "archive")
 
     def action_restore(self) -> None:
+        self._after_load("restore", self._restore)
+
+    def _restore(self) -> None:
         dataset = self.current
         if dataset is not None:
             self._change(dataset, "restore")
