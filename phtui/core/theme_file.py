@@ -28,6 +28,7 @@ __all__ = [
     "ThemeFileError",
     "ThemeFormat",
     "color_diff",
+    "detect_format",
     "dump_theme",
     "format_for_path",
     "load_theme",
@@ -148,22 +149,25 @@ def _dump_tokens(theme: ThemeFile) -> str:
 
 
 def load_theme(text: str, fmt: ThemeFormat | None = None) -> ThemeFile:
-    """Read a theme file; ``fmt`` None guesses from the text. Raises ``ThemeFileError``."""
-    if fmt is None:
-        fmt = _sniff(text)
+    """Read a theme file; ``fmt`` None: ``detect_format``. Raises ``ThemeFileError``."""
+    fmt = fmt or detect_format(text)
     if fmt is ThemeFormat.CSS:
         return _load_css(text)
     document = _json_object(text)
-    if fmt is ThemeFormat.TOKENS or (fmt is None and "colors" not in document):
-        return _load_tokens(document)
-    return _load_json(document)
+    return _load_tokens(document) if fmt is ThemeFormat.TOKENS else _load_json(document)
 
 
-def _sniff(text: str) -> ThemeFormat | None:
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        return None  # JSON: the keys decide
-    return ThemeFormat.CSS
+def detect_format(text: str) -> ThemeFormat:
+    """What a file's text looks like: CSS unless it is JSON, tokens unless it has "colors"."""
+    if not text.lstrip().startswith(("{", "[")):
+        return ThemeFormat.CSS
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return ThemeFormat.JSON  # reading it says why it is not
+    if isinstance(document, dict) and "colors" not in document:
+        return ThemeFormat.TOKENS
+    return ThemeFormat.JSON
 
 
 def _json_object(text: str) -> dict[str, Any]:
