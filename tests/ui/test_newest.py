@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
+
 from phtui.screens.newest import NewestOnly
 
 
@@ -37,8 +39,6 @@ async def test_a_failure_leaves_it_ready_for_the_next_request() -> None:
 
     newest: NewestOnly[int, int] = NewestOnly(boom)
     newest.want(1)
-    try:
+    with pytest.raises(ValueError):
         await newest.run()
-    except ValueError:
-        pass
     assert not newest.busy and newest.want(2) is True
