@@ -12,9 +12,7 @@ def test_rows_say_what_happens_to_each_colour() -> None:
     assert change_row(2, "#F9BD2B", "#f9bd2b", change, locked=False).plain == (
         " 3    #f9bd2b →    #be8d00 0.160"
     )
-    assert change_row(0, "#1d4aff", "#1d4aff", None, locked=True).plain == (
-        " 1    #1d4aff  locked"
-    )
+    assert change_row(0, "#1d4aff", "#1d4aff", None, locked=True).plain == " 1    #1d4aff  locked"
     assert change_row(0, "#1d4aff", "#1d4aff", None, locked=False).plain.endswith("  kept")
     unknown = change_row(0, "#1d4aff", "#1d4aff", None, locked=False, known=False)
     assert unknown.plain == " 1    #1d4aff"
