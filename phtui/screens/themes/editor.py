@@ -49,6 +49,8 @@ class ColourList(OptionList):
         Binding("shift+up,K", "screen.move_color(-1)", "Move up", id="editor.move_up"),
         Binding("shift+down,J", "screen.move_color(1)", "Move down", id="editor.move_down"),
         Binding("i", "screen.import_palette", "Import", id="editor.import"),
+        Binding("f", "screen.fix_palette", "Fix", id="editor.fix"),
+        Binding("g", "screen.generate", "Generate", id="editor.generate"),
         Binding("plus,equals_sign", "screen.series(1)", "+series", id="editor.more_series"),
         Binding("minus", "screen.series(-1)", "-series", id="editor.fewer_series", show=False),
     ]
@@ -353,15 +355,45 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         chart = self.query_one("#editor-chart", PaletteChart)
         self.query_one("#editor-caption", Static).update(chart_caption(chart))
 
+    def _use_palette(self, colors: list[Any], what: str) -> None:
+        """Swap in a whole palette (one undo step) and say so."""
+        self._finish_row()
+        self.state.replace_colors(colors)
+        self._structural()
+        self.notify(f"{what} (ctrl+z undoes it).", markup=False)
+
     def action_import_palette(self) -> None:
         def imported(colors: list[str] | None) -> None:
             if colors:
-                self._finish_row()
-                self.state.replace_colors(colors)
-                self._structural()
-                self.notify(f"Imported {len(colors)} colours (ctrl+z undoes it).")
+                self._use_palette(colors, f"Imported {len(colors)} colours")
 
         self.app.push_screen(PaletteImportScreen(), imported)
+
+    def action_fix_palette(self) -> None:
+        from phtui.screens.themes.fixer import FixerOutcome, PaletteFixerScreen
+
+        self._finish_row()
+
+        def accepted(outcome: FixerOutcome | None) -> None:
+            if outcome is not None:
+                what = "Generated a palette" if outcome.generated else "Applied the fix"
+                self._use_palette(outcome.colors, what)
+
+        name = self.state.name or "New theme"
+        self.app.push_screen(PaletteFixerScreen(self.state.colors, name=name), accepted)
+
+    def action_generate(self) -> None:
+        from phtui.screens.themes.generator import PaletteGeneratorScreen
+
+        self._finish_row()
+        brand = [color for color in self.state.preview_colors() if color][:1]
+
+        def generated(colors: list[str] | None) -> None:
+            if colors:
+                self._use_palette(colors, f"Generated {len(colors)} colours")
+
+        count = max(2, len(self.state.colors))
+        self.app.push_screen(PaletteGeneratorScreen(brand, count), generated)
 
     def action_close(self) -> None:
         self._finish_row()
