@@ -306,6 +306,8 @@ class PaletteFixerScreen(PhScreen[FixerOutcome | None]):
             verdict.append("all pass after the fix", Style(color="#3fb950", bold=True))
         else:
             verdict.append(f"{after.failure_count} after the fix", Style(color="#ffb000"))
+            if after.failure_count >= before.failure_count:  # fewer severe ones, more mild ones
+                verdict.append(f", less severe (score {before.score:.1f} → {after.score:.1f})")
         if changed:
             verdict.append(f" ({changed} colour{'s' if changed != 1 else ''} change)")
         return verdict

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
 from phtui.core.fixer_settings import check_summary
@@ -46,7 +46,7 @@ class PaletteGeneratorScreen(PhModal[list[str] | None]):
 
     DEFAULT_CSS = """
     PaletteGeneratorScreen { align: center middle; }
-    PaletteGeneratorScreen > Vertical {
+    PaletteGeneratorScreen > VerticalScroll {
         width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
@@ -56,7 +56,6 @@ class PaletteGeneratorScreen(PhModal[list[str] | None]):
     PaletteGeneratorScreen #count { width: 10; }
     PaletteGeneratorScreen #generator-status { height: auto; margin-bottom: 1; }
     PaletteGeneratorScreen #generator-status.-error { color: $text-error; }
-    PaletteGeneratorScreen SwatchGrid { max-height: 10; }
     """
 
     BINDINGS = [
@@ -77,7 +76,7 @@ class PaletteGeneratorScreen(PhModal[list[str] | None]):
         self._problem: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with VerticalScroll() as box:  # scrolls when 40 swatches do not fit
             box.border_title = "Generate a palette"
             box.border_subtitle = "ctrl+s use · escape cancel"
             yield Static(
