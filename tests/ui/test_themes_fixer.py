@@ -76,6 +76,10 @@ def row(fixer: PaletteFixerScreen, index: int) -> str:
     return str(fixer.query_one("#fixer-colours", OptionList).get_option_at_index(index).prompt)
 
 
+def palettes(fixer: PaletteFixerScreen, side: str) -> list[tuple[str | None, ...]]:
+    return [chart.palette for chart in fixer.query(f"PaletteChart.{side}").results(PaletteChart)]
+
+
 async def stored(client: PostHogClient, name: str) -> DataColorTheme:
     return next(theme for theme in await client.list_themes() if theme.name == name)
 
@@ -99,10 +103,8 @@ async def test_the_fixer_shows_the_check_the_proposal_and_both_palettes(
         change = proposal.changes[0]
         assert f"{change.old_hex} →" in row(fixer, change.index)
         assert f"{change.new_hex} {change.distance:.3f}" in row(fixer, change.index)
-        before = [chart.palette for chart in fixer.query("PaletteChart.before").results(PaletteChart)]
-        after = [chart.palette for chart in fixer.query("PaletteChart.after").results(PaletteChart)]
-        assert before == [tuple(BRAND)] * 4
-        assert after == [tuple(proposal.palette)] * 4
+        assert palettes(fixer, "before") == [tuple(BRAND)] * 4
+        assert palettes(fixer, "after") == [tuple(proposal.palette)] * 4
         charts = list(fixer.query(PaletteChart).results(PaletteChart))
         assert {(chart.kind, chart.dark) for chart in charts} == {
             ("bar", True), ("line", True), ("bar", False), ("line", False),
@@ -340,3 +342,35 @@ async def test_the_editor_fixes_and_generates_into_its_draft(demo_server: Runnin
         assert list(edit.state.colors) == generator.palette
         await pilot.press("ctrl+z", "ctrl+z")
         assert list(edit.state.colors) == BRAND
+
+
+async def test_entries_that_are_not_colours_stay_and_an_empty_palette_has_nothing_to_fix(
+    demo_server: RunningServer,
+) -> None:
+    async with PostHogClient(demo_server.url, demo_server.api_key, demo_server.project_id) as c:
+        await c.create_theme("Odd", ["#1d4aff", "oops", 7, "#1e4bff"])
+        await c.create_theme("Empty", [])
+    async with themes_app(demo_server) as (app, pilot, _):
+        await pilot.press("r")
+        await wait_until(pilot, lambda: any(t.name == "Empty" for t in themes(app).themes))
+        fixer = await open_fixer(pilot, app, "Odd")
+        assert row(fixer, 1).endswith("oops     not a colour")
+        assert row(fixer, 2).endswith("7        not a colour")
+        await pilot.press("down", "l")
+        assert any("Only colours can be locked" in n.message for n in app._notifications)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
+        colors = list(editor(app).state.colors)
+        assert colors[1:3] == ["oops", "7"]  # as the editor shows JSON that is not text
+        await pilot.press("escape", "y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
+
+        fixer = await open_fixer(pilot, app, "Empty")
+        assert "passes every check: nothing to fix" in text_of(fixer, "#fixer-heading")
+        assert fixer.check_action("accept_all", ()) is None
+        await pilot.press("l", "o", "g")
+        await wait_until(pilot, lambda: isinstance(app.screen, PaletteGeneratorScreen))
+        generator = app.screen
+        assert isinstance(generator, PaletteGeneratorScreen)
+        assert generator.query_one("#brand", Input).value == ""
+        assert generator.query_one("#count", Input).value == "2"

@@ -187,9 +187,11 @@ class PaletteFixerScreen(PhScreen[FixerOutcome | None]):
                 with Horizontal(classes="chart-heads"):
                     yield Static("Before", markup=False)
                     yield Static("After the fix", markup=False)
+                # One series more than colours: the last and the first meet, as they do in
+                # PostHog once a chart has more series than the theme has colours.
+                series = len(self.valid) + 1 if len(self.valid) > 1 else 1
                 for kind, dark in _CHARTS:
                     background = "dark" if dark else "light"
-                    series = len(self.valid) + 1 if len(self.valid) > 1 else 1
                     yield Static(
                         f"{kind.capitalize()} chart on {background}, {series} series",
                         classes="chart-caption",
@@ -198,7 +200,9 @@ class PaletteFixerScreen(PhScreen[FixerOutcome | None]):
                     with Horizontal(classes="chart-row"):
                         for side in ("before", "after"):
                             chart = PaletteChart(self.valid, classes=side)
-                            chart.kind, chart.dark, chart.series_count = kind, dark, series
+                            chart.set_reactive(PaletteChart.kind, kind)
+                            chart.set_reactive(PaletteChart.dark, dark)
+                            chart.set_reactive(PaletteChart.series_count, series)
                             yield chart
                 yield Static("", id="fixer-failures-before", markup=False)
                 yield Static("", id="fixer-failures-after", markup=False)
