@@ -322,8 +322,7 @@ async def test_the_editor_fixes_and_generates_into_its_draft(demo_server: Runnin
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen))
         edit = editor(app)
-        edit.query_one("#colors", OptionList).focus()
-        await pilot.press("f")
+        await pilot.press("ctrl+f")  # from the hex field: ctrl keys work anywhere in the editor
         fixer = await settled(pilot, app)
         assert fixer.proposal is not None
         await pilot.press("a")
@@ -331,7 +330,7 @@ async def test_the_editor_fixes_and_generates_into_its_draft(demo_server: Runnin
         assert list(edit.state.colors) == list(fixer.proposal.palette)
         assert edit.state.theme_id is not None  # still the edit of Brand, not a new theme
 
-        await pilot.press("g")
+        await pilot.press("ctrl+g")
         await wait_until(pilot, lambda: isinstance(app.screen, PaletteGeneratorScreen))
         generator = app.screen
         assert isinstance(generator, PaletteGeneratorScreen)

@@ -49,8 +49,6 @@ class ColourList(OptionList):
         Binding("shift+up,K", "screen.move_color(-1)", "Move up", id="editor.move_up"),
         Binding("shift+down,J", "screen.move_color(1)", "Move down", id="editor.move_down"),
         Binding("i", "screen.import_palette", "Import", id="editor.import"),
-        Binding("f", "screen.fix_palette", "Fix", id="editor.fix"),
-        Binding("g", "screen.generate", "Generate", id="editor.generate"),
         Binding("plus,equals_sign", "screen.series(1)", "+series", id="editor.more_series"),
         Binding("minus", "screen.series(-1)", "-series", id="editor.fewer_series", show=False),
     ]
@@ -115,6 +113,8 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         Binding("ctrl+t", "chart_kind", "Bar/line", id="editor.chart_kind"),
         # Not ctrl+b or ctrl+a: those are tmux's and screen's prefixes, and users come over SSH.
         Binding("ctrl+l", "background", "Dark/light", id="editor.background"),
+        Binding("ctrl+f", "fix_palette", "Fix", id="editor.fix"),
+        Binding("ctrl+g", "generate", "Generate", id="editor.generate"),
     ]
 
     def __init__(self, state: ThemeEditorState, *, title: str) -> None:
