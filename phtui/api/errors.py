@@ -125,6 +125,34 @@ class PermissionDeniedError(APIError):
         return f"PostHog refused {self.where} (403).{self._said()}"
 
 
+class DatasetsUnavailableError(PermissionDeniedError):
+    """403 on a dataset route that is about neither the key's scopes nor project or dataset
+    access: PostHog gates the whole datasets API behind its `llm-analytics-datasets` feature
+    flag and, while that is off for the organisation, refuses every dataset request (reads
+    included) whatever the key. `flag_confirmed` is True when PostHog said so; some builds
+    send only the generic "You do not have permission to perform this action.".
+    """
+
+    @property
+    def flag_confirmed(self) -> bool:
+        return "feature flag" in (self.detail or "").lower()
+
+    def _message(self) -> str:
+        if self.flag_confirmed:
+            return (
+                "Datasets are not enabled for this PostHog organisation: PostHog refuses every "
+                "dataset request until its datasets feature ('llm-analytics-datasets') is "
+                "turned on for the organisation. The API key and its scopes are fine; ask "
+                "PostHog (support or your instance's admin) to enable datasets."
+            )
+        return (
+            f"PostHog refused {self.where} (403) without naming a missing scope. Datasets are "
+            "probably not enabled for this PostHog organisation (PostHog's "
+            "'llm-analytics-datasets' feature); ask PostHog support or your instance's admin."
+            f"{self._said()}"
+        )
+
+
 class NotFoundError(APIError):
     """404: the row does not exist, was soft-deleted, or the project id is wrong."""
 
@@ -155,22 +183,107 @@ class ValidationError(APIError):
 
 
 class MethodNotAllowedError(APIError):
-    """405. Datasets and items answer DELETE with 405 and an empty body (soft delete only)."""
+    """405. Datasets and items answer DELETE with 405 (classic PostHog with an empty body)."""
 
     def _message(self) -> str:
         return (
             f"PostHog does not allow {self.method} on {self.path} (405). Datasets and dataset "
-            "items are deleted by marking them deleted, not with DELETE."
+            "items are never removed with DELETE: they are archived (marked deleted on older "
+            "PostHog instances) and can be restored."
             if self.method == "DELETE"
             else f"PostHog does not allow {self.method} on {self.path} (405)."
         )
 
 
 class ConflictError(APIError):
-    """409: the newer dataset API's conflicts (stale version, name clash, limits)."""
+    """409 from the revisioned datasets API. Its body is `{code, detail, ...}`, not PostHog's
+    usual error form: `code` names the conflict (`stale_version`, `dataset_archived`,
+    `dataset_item_archived`, `dataset_item_active`, `client_item_id_conflict`,
+    `dataset_name_conflict`, `limit_reached`; None for export conflicts, which only have a
+    `detail`). `current_version` and `current_item_id` describe the item as it is now, when
+    PostHog sends them. A 409 is never retried: nothing was changed.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        type: str | None = None,
+        code: str | None = None,
+        detail: str | None = None,
+        attr: str | None = None,
+        *,
+        method: str = "",
+        path: str = "",
+        current_version: int | None = None,
+        current_item_id: str | None = None,
+    ) -> None:
+        self.current_version = current_version
+        self.current_item_id = current_item_id
+        super().__init__(status, type, code, detail, attr, method=method, path=path)
 
     def _message(self) -> str:
-        return f"PostHog reported a conflict (409) on {self.where}.{self._said()}"
+        if self.detail:
+            return f"PostHog refused {self.where} (409 conflict): {self.detail}"
+        return f"PostHog reported a conflict (409) on {self.where}."
+
+
+class StaleVersionError(ConflictError):
+    """409 `stale_version`: the item changed after it was loaded (`base_version` is not its
+    current `version`). Reload it (`current_version` is its version now), re-apply, retry."""
+
+    def _message(self) -> str:
+        now = (
+            f" (it is at version {self.current_version} now)"
+            if self.current_version is not None
+            else ""
+        )
+        return (
+            f"The dataset item changed after it was loaded{now}. Reload it and apply your "
+            "change again."
+        )
+
+
+class LimitReachedError(ConflictError):
+    """409 `limit_reached`: a quota is full. `resource` is "datasets", "dataset_items" or
+    "dataset_item_versions"; `current_count` and `limit` are PostHog's figures (read them
+    rather than assuming 20 / 600 / 40)."""
+
+    def __init__(
+        self,
+        status: int,
+        type: str | None = None,
+        code: str | None = None,
+        detail: str | None = None,
+        attr: str | None = None,
+        *,
+        method: str = "",
+        path: str = "",
+        current_version: int | None = None,
+        current_item_id: str | None = None,
+        resource: str | None = None,
+        current_count: int | None = None,
+        limit: int | None = None,
+    ) -> None:
+        self.resource = resource
+        self.current_count = current_count
+        self.limit = limit
+        super().__init__(
+            status,
+            type,
+            code,
+            detail,
+            attr,
+            method=method,
+            path=path,
+            current_version=current_version,
+            current_item_id=current_item_id,
+        )
+
+    def _message(self) -> str:
+        if self.detail:
+            return f"PostHog's limit is reached (409): {self.detail}"
+        what = (self.resource or "items").replace("_", " ")
+        return f"PostHog's limit of {self.limit} {what} is reached (409)."
 
 
 class RateLimitedError(APIError):
@@ -214,6 +327,45 @@ class ServerError(APIError):
         )
 
 
+class UnsupportedError(PostHogError, NotImplementedError):
+    """The server's datasets API cannot do this: the classic API (older self-hosted PostHog)
+    has no revisions, item versions or exports and cannot list deleted rows. Raised before
+    the request that would be wrong; `datasets_api` names the generation that cannot."""
+
+    def __init__(self, message: str, *, datasets_api: str = "classic") -> None:
+        super().__init__(message)
+        self.datasets_api = datasets_api
+
+
+class ExportFailedError(PostHogError):
+    """A dataset export ended `failed`; `reason` is PostHog's `exception` text."""
+
+    def __init__(self, message: str, *, export_id: int, reason: str | None) -> None:
+        super().__init__(message)
+        self.export_id = export_id
+        self.reason = reason
+
+
+class ExportTimeoutError(PostHogError, TimeoutError):
+    """`wait_for_dataset_export` gave up while the export was still `status` (pending)."""
+
+    def __init__(self, message: str, *, export_id: int, status: str) -> None:
+        super().__init__(message)
+        self.export_id = export_id
+        self.status = status
+
+
+class StorageError(PostHogError):
+    """The object storage an export download was redirected to refused it (an expired link,
+    or a plain-http address). `origin` is the storage's scheme, host and port only: the
+    pre-signed URL's query is a credential and never appears in an error."""
+
+    def __init__(self, message: str, *, origin: str, status: int | None) -> None:
+        super().__init__(message)
+        self.origin = origin
+        self.status = status
+
+
 class RedirectError(APIError):
     """3xx: the client follows no redirects, so the key never leaves the configured origin."""
 
@@ -245,6 +397,55 @@ def _text(value: Any, redact: Callable[[str], str]) -> str | None:
     return redact(value if isinstance(value, str) else json.dumps(value))
 
 
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# 403 details on dataset routes that are not the feature flag: project, key and object access.
+_OTHER_DENIALS = (
+    "access to the project",  # "You don't have access to the project."
+    "does not have access to the requested",  # a project- or organisation-scoped key
+    "does not allow using personal api keys",
+    "access to this resource",  # one dataset's access level (viewer / editor)
+    "does not support personal api key",
+)
+_GENERIC_DENIAL = "you do not have permission to perform this action."
+
+
+def _datasets_unavailable(path: str, detail: str | None) -> bool:
+    """A 403 on a dataset route naming the feature flag, or PostHog's generic denial (what
+    some builds send for the flag); never a scope or a project or dataset access denial."""
+    if "/datasets/" not in path and "/dataset_items/" not in path:
+        return False
+    text = (detail or "").strip().lower()
+    if "feature flag" in text:
+        return True
+    if _MISSING_SCOPE.search(detail or "") or any(part in text for part in _OTHER_DENIALS):
+        return False
+    return text == _GENERIC_DENIAL
+
+
+def _conflict(
+    data: dict[str, Any], fields: dict[str, Any], redact: Callable[[str], str]
+) -> ConflictError:
+    """The revisioned API's 409 body: `{code, detail, current_version?, current_item_id?}` or,
+    for quotas, `{code: "limit_reached", detail, resource, current_count, limit}`."""
+    version = _int(data.get("current_version"))
+    item_id = _text(data.get("current_item_id"), redact)
+    if fields["code"] == "limit_reached":
+        return LimitReachedError(
+            409,
+            **fields,
+            current_version=version,
+            current_item_id=item_id,
+            resource=_text(data.get("resource"), redact),
+            current_count=_int(data.get("current_count")),
+            limit=_int(data.get("limit")),
+        )
+    kind = StaleVersionError if fields["code"] == "stale_version" else ConflictError
+    return kind(409, **fields, current_version=version, current_item_id=item_id)
+
+
 def _unchanged(text: str) -> str:
     return text
 
@@ -273,6 +474,10 @@ def error_from_response(
     }
     if status == 401 or (status == 403 and fields["code"] == "not_authenticated"):
         return AuthenticationError(status, **fields)
+    if status == 403 and _datasets_unavailable(path, fields["detail"]):
+        return DatasetsUnavailableError(status, **fields)
+    if status == 409:
+        return _conflict(data, fields, redact)
     if status == 429:
         return RateLimitedError(status, retry_after=retry_after, **fields)
     if status >= 500:
@@ -282,6 +487,5 @@ def error_from_response(
         403: PermissionDeniedError,
         404: NotFoundError,
         405: MethodNotAllowedError,
-        409: ConflictError,
     }
     return by_status.get(status, APIError)(status, **fields)

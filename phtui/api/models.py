@@ -1,15 +1,22 @@
 """Pydantic models of PostHog's wire format, tolerant of what real servers send.
 
-Unknown fields are ignored, optional fields default, and the newer (Gen B) dataset API's
-names are accepted as aliases (api.md section 11), so one model reads both generations.
+Unknown fields are ignored and optional fields default. Datasets and items use the names of
+PostHog's current (revisioned) datasets API; a classic answer (older self-hosted PostHog) is
+mapped into them while it is read: `output` -> `expected_output`, `ref_trace_id` /
+`ref_source_id` / `ref_timestamp` -> `source_trace_id` / `source_event_id` /
+`source_timestamp`, `deleted` -> `archived`, `team` -> `team_id`; the version fields stay None.
+Aliases do the mapping, so reading stays on pydantic's fast path; the client tells the two
+generations apart from the keys of the first answer (see `phtui.api.client`).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 T = TypeVar("T")
 
@@ -22,8 +29,16 @@ class WireModel(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
 
-def _alias(*names: str) -> Any:
-    return Field(default=None, validation_alias=AliasChoices(*names))
+DatasetsApi = Literal["revisioned", "classic"]
+
+
+def _named(name: str, classic: str) -> Any:
+    """A field read from today's name or, in a classic answer, from its classic name."""
+    return Field(default=None, validation_alias=AliasChoices(name, classic))
+
+
+def _archived() -> Any:
+    return Field(default=False, validation_alias=AliasChoices("archived", "deleted"))
 
 
 class UserBasic(WireModel):
@@ -74,27 +89,133 @@ class Dataset(WireModel):
     name: str = ""
     description: str | None = None
     metadata: Any = None
+    archived: bool = _archived()
+    # The latest revision (revisioned API): None until the first item, and always on classic.
+    current_revision: int | None = None
+    current_revision_id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    deleted: bool | None = _alias("deleted", "archived")
     created_by: UserBasic | None = None
-    team: int | None = _alias("team", "team_id")
+    team_id: int | None = _named("team_id", "team")
+    user_access_level: str | None = None
+
+    @field_validator("archived", mode="before")
+    @classmethod
+    def _null_is_active(cls, value: Any) -> Any:
+        return False if value is None else value  # classic `deleted: null` = not deleted
+
+
+@functools.cache
+def _json_adapter() -> TypeAdapter[Any]:
+    return TypeAdapter(Any)
 
 
 class DatasetItem(WireModel):
+    """One version of a dataset item (revisioned API), or a classic item (no version fields).
+
+    `too_deep` marks a placeholder: the item's content nested deeper than this client can
+    read, so `input`, `expected_output`, `source_output` and `metadata` are None here (the
+    page it came in lists its id in `Page.skipped`). Never save a placeholder's content back.
+    """
+
     id: str
     dataset: str
+    client_item_id: str | None = None
+    version: int | None = None
+    version_id: str | None = None
+    dataset_revision: int | None = None
+    dataset_revision_id: str | None = None
+    archived: bool = _archived()
     input: Any = None
-    output: Any = _alias("output", "expected_output")
+    expected_output: Any = _named("expected_output", "output")
+    source_output: Any = None
     metadata: Any = None
-    ref_trace_id: str | None = _alias("ref_trace_id", "source_trace_id")
-    ref_timestamp: datetime | None = _alias("ref_timestamp", "source_timestamp")
-    ref_source_id: str | None = _alias("ref_source_id", "source_event_id")
-    deleted: bool | None = _alias("deleted", "archived")
+    source_trace_id: str | None = _named("source_trace_id", "ref_trace_id")
+    source_event_id: str | None = _named("source_event_id", "ref_source_id")
+    source_timestamp: datetime | None = _named("source_timestamp", "ref_timestamp")
     created_at: datetime | None = None
     updated_at: datetime | None = None
     created_by: UserBasic | None = None
-    team: int | None = _alias("team", "team_id")
+    version_created_at: datetime | None = None
+    version_created_by: UserBasic | None = None
+    team_id: int | None = _named("team_id", "team")
+    too_deep: bool = Field(default=False, exclude=True)
+
+    def json_fields(self, names: Iterable[str]) -> dict[str, Any]:
+        """These fields as JSON values, as `model_dump(mode="json")` gives them but without
+        its depth limit: pydantic's serializer refuses values nested past ~255 levels, which
+        PostHog stores. Content is returned as read (not copied): do not modify it."""
+        values: dict[str, Any] = {}
+        for name in names:
+            value = getattr(self, name)
+            if isinstance(value, datetime | BaseModel):
+                value = _json_adapter().dump_python(value, mode="json")
+            values[name] = value
+        return values
+
+    @field_validator("archived", mode="before")
+    @classmethod
+    def _null_is_active(cls, value: Any) -> Any:
+        return False if value is None else value  # classic `deleted: null` = not deleted
+
+
+class DatasetRevision(WireModel):
+    """One revision of a dataset: revisions are numbered 1, 2, 3... and never change."""
+
+    id: str
+    dataset_id: str | None = None
+    revision: int
+    created_at: datetime | None = None
+    created_by: UserBasic | None = None
+    team_id: int | None = None
+
+
+class DatasetExport(WireModel):
+    """A JSONL export of one dataset revision (ids are integers)."""
+
+    id: int
+    status: str = "pending"  # "pending", "complete" or "failed" (kept as text if PostHog adds one)
+    dataset_revision: int | None = None
+    filename: str = ""
+    created_at: datetime | None = None
+    expires_after: datetime | None = None
+    exception: str | None = None
+
+    @property
+    def done(self) -> bool:
+        """Complete or failed: polling it again will not change it."""
+        return self.status in {"complete", "failed"}
+
+
+class DatasetItemsSnapshot:
+    """Every item of a dataset at one revision (`PostHogClient.list_all_dataset_items`).
+
+    `revision` is the revision the items are pinned to (None on classic servers, which have no
+    revisions, and for a dataset with no items yet); `items` are in server order (newest
+    first); `skipped` lists the ids of items that are placeholders (`too_deep`). A plain class,
+    not a dataclass: building a dataclass costs about a millisecond of every start.
+    """
+
+    __slots__ = ("dataset", "items", "revision", "skipped")
+
+    def __init__(
+        self,
+        *,
+        dataset: Dataset,
+        revision: int | None,
+        items: list[DatasetItem],
+        skipped: list[str] | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.revision = revision
+        self.items = items
+        self.skipped = skipped if skipped is not None else []
+
+    def __repr__(self) -> str:
+        return (
+            f"DatasetItemsSnapshot(dataset={self.dataset.id!r}, revision={self.revision!r}, "
+            f"items={len(self.items)}, skipped={self.skipped!r})"
+        )
 
 
 class Project(WireModel):
@@ -129,6 +250,8 @@ class Page(WireModel, Generic[T]):
     results: list[T] = []
     limit: int = 100
     offset: int = 0
+    # Ids of results that are placeholders (`DatasetItem.too_deep`): nested too deeply to read.
+    skipped: list[str] = []
 
     @property
     def has_next(self) -> bool:

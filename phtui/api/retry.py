@@ -13,7 +13,10 @@ import httpx
 
 # PATCH is not idempotent in general, but this client only PATCHes fields to fixed values,
 # so sending one twice gives the same row. POST creates a row each time. A 429 is retried for
-# every method: PostHog throttles before the view runs, so nothing was done.
+# every method: PostHog throttles before the view runs, so nothing was done. A request can
+# override the method's rule (`idempotent=`): a revisioned item create carrying a
+# `client_item_id` is safe to repeat (PostHog answers 200 with the item it already made), and
+# a revisioned item PATCH carrying a `base_version` is not (a second one would be stale).
 RETRYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
 _EXPECTED_AVAILABLE = re.compile(r"Expected available in (\d+(?:\.\d+)?) seconds?", re.IGNORECASE)
@@ -51,16 +54,22 @@ def classify_transport_error(error: httpx.RequestError) -> Delivery:
     return Delivery.MAYBE_SENT
 
 
-def should_retry_transport(method: str, delivery: Delivery) -> bool:
-    """A POST is retried only when it provably never reached the server."""
+def _repeatable(method: str, idempotent: bool | None) -> bool:
+    return method.upper() in RETRYABLE_METHODS if idempotent is None else idempotent
+
+
+def should_retry_transport(method: str, delivery: Delivery, idempotent: bool | None = None) -> bool:
+    """A request that is not safe to repeat (a POST, unless `idempotent`) is retried only when
+    it provably never reached the server."""
     if delivery is Delivery.NOT_SENT:
         return True
-    return delivery is Delivery.MAYBE_SENT and method.upper() in RETRYABLE_METHODS
+    return delivery is Delivery.MAYBE_SENT and _repeatable(method, idempotent)
 
 
-def should_retry_status(method: str, status: int) -> bool:
-    """5xx are retried for methods that are safe to repeat; a failed POST may have created a row."""
-    return status in RETRYABLE_STATUSES and method.upper() in RETRYABLE_METHODS
+def should_retry_status(method: str, status: int, idempotent: bool | None = None) -> bool:
+    """5xx are retried for requests that are safe to repeat; a failed POST may have created a
+    row. `idempotent` overrides the method's rule. A 409 is never retried."""
+    return status in RETRYABLE_STATUSES and _repeatable(method, idempotent)
 
 
 def backoff_delay(attempt: int, policy: RetryPolicy, random: Callable[[], float]) -> float:

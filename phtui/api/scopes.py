@@ -13,7 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from phtui.api.errors import NotFoundError, PermissionDeniedError, PostHogError
+from phtui.api.errors import (
+    DatasetsUnavailableError,
+    NotFoundError,
+    PermissionDeniedError,
+    PostHogError,
+)
 
 if TYPE_CHECKING:
     from phtui.api import PostHogClient
@@ -42,6 +47,9 @@ SCOPES: tuple[Scope, ...] = (
 class ScopeReport:
     granted: dict[str, bool | None] = field(default_factory=dict)  # None: could not tell
     problem: str | None = None  # a reason the key cannot use this project at all
+    # PostHog refuses every dataset request (datasets not enabled for the organisation): the
+    # dataset scopes cannot be told, and it is no fault of the key.
+    datasets_unavailable: str | None = None
 
     @property
     def missing(self) -> list[str]:
@@ -60,6 +68,8 @@ class ScopeReport:
             lines.append(f" {mark} {scope.name:<14} {scope.needed_for}")
         if self.missing:
             lines.append(f"Missing: {', '.join(self.missing)}. Add them to the key in PostHog.")
+        if self.datasets_unavailable:
+            lines.append(self.datasets_unavailable)
         return "\n".join(lines)
 
 
@@ -75,7 +85,10 @@ async def probe_scopes(client: PostHogClient) -> ScopeReport:
     outcomes = await asyncio.gather(*(_outcome(probe) for probe in probes.values()))
     report = ScopeReport()
     for name, outcome in zip(probes, outcomes, strict=True):
-        if isinstance(outcome, PermissionDeniedError) and outcome.missing_scope:
+        if isinstance(outcome, DatasetsUnavailableError):
+            report.granted[name] = None
+            report.datasets_unavailable = str(outcome)
+        elif isinstance(outcome, PermissionDeniedError) and outcome.missing_scope:
             report.granted[name] = False
         elif outcome is None or (isinstance(outcome, NotFoundError) and _row_missing(outcome)):
             report.granted[name] = True

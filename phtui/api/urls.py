@@ -15,9 +15,11 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_loopback(hostname: str) -> bool:
-    """True for localhost names and loopback addresses: plain http never leaves the machine."""
+    """True for `localhost` itself and literal loopback addresses: plain http never leaves the
+    machine. Subdomains of localhost (`app.localhost`) are not: the name is resolved by whatever
+    resolver the machine uses, which may send it elsewhere."""
     name = hostname.lower().rstrip(".")
-    if name == "localhost" or name.endswith(".localhost"):
+    if name == "localhost":
         return True
     try:
         return ipaddress.ip_address(name.strip("[]")).is_loopback
@@ -62,7 +64,9 @@ def normalize_host(host: str, *, allow_insecure_http: bool = False) -> str:
     if scheme == "http" and not allow_insecure_http and not is_loopback(hostname):
         raise InsecureHostError(
             f"Refusing plain http:// for {hostname}: the API key would cross the network "
-            "unencrypted. Use https://, or allow insecure http explicitly."
+            "unencrypted. Use https://, or a loopback address (http://localhost or "
+            "http://127.0.0.1) for a server on this machine. (Python API: "
+            "allow_insecure_http=True.)"
         )
     netloc = f"[{hostname}]" if ":" in hostname else hostname
     if port is not None and port != _DEFAULT_PORTS[scheme]:

@@ -28,7 +28,12 @@ def one_line_preview(value: Any, width: int) -> str:
     compact = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     if len(compact) <= width and compact.isascii() and compact.isprintable():
         return compact  # the common case: nothing to escape, one cell per character
+    # Spaces other than " " (no-break, em, ...) look like one but are not: JSON-escape them too.
+    compact = _ODD_SPACE.sub(lambda match: _json_escape(match.group()), compact)
     return fit(compact, width, escape=_json_escape)
+
+
+_ODD_SPACE = re.compile(r"[^\S ]")  # json.dumps has already escaped \n, \t and the like
 
 
 def _json_escape(char: str) -> str:

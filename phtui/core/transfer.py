@@ -57,6 +57,13 @@ EXPORT_FIELDS = (
     "updated_at",
 )
 IMPORT_FIELDS = ("input", "output", "metadata", "ref_trace_id", "ref_timestamp", "ref_source_id")
+# The file keeps the names it always had; the client's items use PostHog's current ones.
+FILE_TO_ITEM = {
+    "output": "expected_output",
+    "ref_trace_id": "source_trace_id",
+    "ref_timestamp": "source_timestamp",
+    "ref_source_id": "source_event_id",
+}
 # Server-set fields an exported file carries: accepted on import and dropped.
 IGNORED_ON_IMPORT = frozenset({"id", "dataset", "created_at", "updated_at", "created_by", "team"})
 
@@ -88,8 +95,8 @@ class ExportResult:
 
 def item_record(item: DatasetItem) -> dict[str, Any]:
     """The JSON object one item becomes in an export."""
-    dumped = item.model_dump(mode="json")
-    return {name: dumped.get(name) for name in EXPORT_FIELDS}
+    values = item.json_fields(FILE_TO_ITEM.get(name, name) for name in EXPORT_FIELDS)
+    return {name: values[FILE_TO_ITEM.get(name, name)] for name in EXPORT_FIELDS}
 
 
 def part_path(destination: Path) -> Path:
@@ -353,7 +360,8 @@ async def import_items(
             digest = line_digest(raw)
             try:
                 fields = parse_line(raw)
-                await client.create_dataset_item(dataset_id, **fields)
+                item = {FILE_TO_ITEM.get(name, name): value for name, value in fields.items()}
+                await client.create_dataset_item(dataset_id, input=item.pop("input", None), **item)
             except LineError as error:
                 report.failed.append(FailedLine(number, str(error)))
             except PostHogError as error:

@@ -1,4 +1,5 @@
-"""Every client method and error path against the real local server over HTTP."""
+"""Every client method and error path against the real local server over HTTP (classic datasets
+API; the revisioned one is tested in test_client_revisioned.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from phtui.api.errors import (
     MethodNotAllowedError,
     NotFoundError,
     PermissionDeniedError,
+    UnsupportedError,
     ValidationError,
 )
 from phtui.server.runner import RunningServer
@@ -99,7 +101,8 @@ async def test_dataset_lifecycle(client: PostHogClient) -> None:
         "golden",
         {"owner": "ml"},
     )
-    assert created.deleted in (False, None) and created.team == client.project_id
+    assert created.archived is False and created.team_id == client.project_id
+    assert client.datasets_api == "classic"
     assert (await client.get_dataset(created.id)).name == name
 
     page = await client.list_datasets(search=name)
@@ -110,13 +113,16 @@ async def test_dataset_lifecycle(client: PostHogClient) -> None:
     assert (updated.name, updated.description, updated.metadata) == (name, "silver", None)
 
     deleted = await client.delete_dataset(created.id)
-    assert deleted.deleted is True
+    assert deleted.archived is True
     with pytest.raises(NotFoundError):
         await client.get_dataset(created.id)
     assert (await client.list_datasets(search=name)).count == 0
 
     restored = await client.restore_dataset(created.id)
-    assert restored.deleted is False
+    assert restored.archived is False
+    archived = await client.archive_dataset(created.id)
+    assert archived.archived is True
+    assert (await client.restore_dataset(created.id)).archived is False
     assert (await client.get_dataset(created.id)).id == created.id
 
 
@@ -156,6 +162,8 @@ async def test_find_datasets_by_name_is_exact_across_pages(
 async def test_update_dataset_refuses_unknown_fields(client: PostHogClient) -> None:
     with pytest.raises(TypeError, match="'colour'"):
         await client.update_dataset("any", colour="red")
+    with pytest.raises(TypeError, match="archive_dataset"):
+        await client.update_dataset("any", deleted=True)
 
 
 async def test_dataset_delete_method_is_405_with_an_empty_body(client: PostHogClient) -> None:
@@ -164,7 +172,7 @@ async def test_dataset_delete_method_is_405_with_an_empty_body(client: PostHogCl
     with pytest.raises(MethodNotAllowedError) as caught:
         await client._request("DELETE", client._path("datasets", dataset.id))
     assert (caught.value.status, caught.value.detail) == (405, None)
-    assert "marking them deleted" in str(caught.value)
+    assert "never removed with DELETE" in str(caught.value)
 
 
 # -- dataset items -----------------------------------------------------------------------
@@ -176,38 +184,45 @@ async def test_dataset_item_lifecycle(client: PostHogClient) -> None:
     item = await client.create_dataset_item(
         dataset.id,
         input={"messages": [{"role": "user", "content": "Where is my order?"}]},
-        output={"content": "Checking."},
+        expected_output={"content": "Checking."},
         metadata={"tags": ["easy"]},
-        ref_trace_id="trace-abc",
-        ref_timestamp=when,
-        ref_source_id="gen-123",
+        source_trace_id="trace-abc",
+        source_timestamp=when,
+        source_event_id="gen-123",
     )
-    assert (item.dataset, item.output, item.ref_trace_id) == (
+    assert (item.dataset, item.expected_output, item.source_trace_id) == (
         dataset.id,
         {"content": "Checking."},
         "trace-abc",
     )
-    assert (item.ref_timestamp, item.ref_source_id) == (when, "gen-123")
+    assert (item.source_timestamp, item.source_event_id) == (when, "gen-123")
+    assert (item.version, item.archived, item.team_id) == (None, False, client.project_id)
     assert (await client.get_dataset_item(item.id)).input == item.input
 
-    updated = await client.update_dataset_item(item.id, output={"content": "Shipped."})
-    assert updated.output == {"content": "Shipped."}
+    # base_version means nothing to a classic server: it is not sent.
+    updated = await client.update_dataset_item(
+        item.id, base_version=99, expected_output={"content": "Shipped."}
+    )
+    assert updated.expected_output == {"content": "Shipped."}
     assert (updated.input, updated.metadata) == (item.input, item.metadata)
-    cleared = await client.update_dataset_item(item.id, ref_trace_id=None)
-    assert cleared.ref_trace_id is None and cleared.ref_source_id == "gen-123"
+    cleared = await client.update_dataset_item(item.id, source_trace_id=None)
+    assert cleared.source_trace_id is None and cleared.source_event_id == "gen-123"
+    emptied = await client.update_dataset_item(item.id, expected_output=None)
+    assert emptied.expected_output is None and emptied.metadata == {"tags": ["easy"]}
 
-    assert (await client.delete_dataset_item(item.id)).deleted is True
+    assert (await client.delete_dataset_item(item.id)).archived is True
     with pytest.raises(NotFoundError):
         await client.get_dataset_item(item.id)
     assert (await client.list_dataset_items(dataset.id)).count == 0
-    assert (await client.restore_dataset_item(item.id)).deleted is False
+    assert (await client.restore_dataset_item(item.id)).archived is False
     assert [i.id for i in (await client.list_dataset_items(dataset.id)).results] == [item.id]
+    assert (await client.archive_dataset_item(item.id, base_version=1)).archived is True
 
 
 async def test_item_with_only_a_dataset(client: PostHogClient) -> None:
     dataset = await client.create_dataset(unique("bare"))
-    item = await client.create_dataset_item(dataset.id)
-    assert (item.input, item.output, item.metadata) == (None, None, None)
+    item = await client.create_dataset_item(dataset.id, input=None)
+    assert (item.input, item.expected_output, item.metadata) == (None, None, None)
 
 
 async def test_item_in_an_unknown_dataset_is_rejected(client: PostHogClient) -> None:
@@ -216,9 +231,49 @@ async def test_item_in_an_unknown_dataset_is_rejected(client: PostHogClient) -> 
     assert caught.value.field == "dataset"
 
 
-async def test_update_dataset_item_refuses_unknown_fields(client: PostHogClient) -> None:
-    with pytest.raises(TypeError, match="'expected_output'"):
-        await client.update_dataset_item("any", expected_output=1)
+async def test_update_dataset_item_takes_only_todays_names(client: PostHogClient) -> None:
+    with pytest.raises(TypeError, match="'output'"):
+        await client.update_dataset_item("any", output=1)  # type: ignore[call-arg]
+
+
+async def test_classic_has_no_client_item_id_so_a_repeat_creates_again(
+    client: PostHogClient,
+) -> None:
+    dataset = await client.create_dataset(unique("repeat"))
+    first = await client.create_dataset_item(dataset.id, input={"q": 1}, client_item_id="k")
+    second = await client.create_dataset_item(dataset.id, input={"q": 1}, client_item_id="k")
+    assert first.id != second.id and first.client_item_id is None
+    assert (await client.list_dataset_items(dataset.id)).count == 2
+
+
+async def test_what_classic_cannot_do_is_refused_before_any_request(
+    server: RunningServer, connect: ClientFactory
+) -> None:
+    dataset_id = server.create_dataset(unique("classic limits"))
+    statuses: list[int] = []
+    async with connect(server, on_response=statuses.append) as api:
+        assert await api.detect_datasets_api() == "classic"
+        asked = len(statuses)
+        refusals = {
+            "list deleted datasets": api.list_datasets(archived=True),
+            "list deleted items": api.list_dataset_items(dataset_id, archived=True),
+            "show a dataset at a revision": api.list_dataset_items(dataset_id, revision=1),
+            "show an item at a revision": api.get_dataset_item("i", revision=1),
+            "list dataset revisions": api.list_dataset_revisions(dataset_id),
+            "list item versions": api.list_dataset_item_versions("i"),
+            "export datasets": api.create_dataset_export(dataset_id),
+            "restore an item from an earlier version": api.restore_dataset_item(
+                "i", base_version=2, source_version=1
+            ),
+        }
+        for what, call in refusals.items():
+            with pytest.raises(UnsupportedError, match=what) as caught:
+                await call
+            assert isinstance(caught.value, NotImplementedError)
+            assert "classic datasets API" in str(caught.value)
+        with pytest.raises(ValueError, match="no source_output field"):
+            await api.create_dataset_item(dataset_id, input=1, source_output="captured")
+        assert len(statuses) == asked
 
 
 async def test_iterate_every_item_page_by_page(
@@ -238,6 +293,18 @@ async def test_iterate_every_item_page_by_page(
         False,
         3,
     )
+
+
+async def test_list_all_dataset_items_pages_one_after_another_on_classic(
+    server: RunningServer, client: PostHogClient
+) -> None:
+    dataset_id = server.create_dataset(unique("all classic"))
+    server.bulk_insert_items(dataset_id, ({"input": {"n": n}} for n in range(230)))
+    snapshot = await client.list_all_dataset_items(dataset_id)
+    assert (snapshot.dataset.id, snapshot.revision, snapshot.skipped) == (dataset_id, None, [])
+    assert [item.input["n"] for item in snapshot.items] == list(range(229, -1, -1))
+    with pytest.raises(UnsupportedError):
+        await client.list_all_dataset_items(dataset_id, revision=1)
 
 
 async def test_iterating_an_empty_dataset_yields_nothing(client: PostHogClient) -> None:
@@ -271,7 +338,7 @@ async def test_current_project_alias(server: RunningServer, connect: ClientFacto
     async with connect(server, project_id="@current") as api:
         assert api.project_id == "@current"
         dataset = await api.create_dataset(unique("current"))
-    assert dataset.team == server.project_id
+    assert dataset.team_id == server.project_id
 
 
 async def test_unknown_project_is_not_found(server: RunningServer, connect: ClientFactory) -> None:

@@ -10,11 +10,14 @@ from phtui.api.errors import (
     APIError,
     AuthenticationError,
     ConflictError,
+    DatasetsUnavailableError,
+    LimitReachedError,
     MethodNotAllowedError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
     ServerError,
+    StaleVersionError,
     ValidationError,
     error_from_response,
     parse_error_body,
@@ -25,8 +28,17 @@ def body(type_: str, code: str, detail: str, attr: str | None = None) -> bytes:
     return json.dumps({"type": type_, "code": code, "detail": detail, "attr": attr}).encode()
 
 
-def make(status: int, content: bytes, method: str = "GET", **kw: float) -> APIError:
-    return error_from_response(status, content, method=method, path="/api/projects/1/x/", **kw)
+def make(
+    status: int,
+    content: bytes,
+    method: str = "GET",
+    path: str = "/api/projects/1/x/",
+    **kw: float,
+) -> APIError:
+    return error_from_response(status, content, method=method, path=path, **kw)
+
+
+ITEM_PATH = "/api/projects/1/dataset_items/0198a3c2-5d1e-7f0a-9b2c-3d4e5f607182/"
 
 
 def test_bad_key_is_an_authentication_error_naming_the_setting() -> None:
@@ -80,11 +92,11 @@ def test_not_found_and_wrong_project() -> None:
     assert isinstance(project, NotFoundError) and "POSTHOG_PROJECT_ID" in str(project)
 
 
-def test_delete_405_with_an_empty_body_explains_soft_delete() -> None:
+def test_delete_405_with_an_empty_body_explains_archiving() -> None:
     error = make(405, b"", "DELETE")
     assert isinstance(error, MethodNotAllowedError)
     assert (error.type, error.code, error.detail, error.attr) == (None, None, None, None)
-    assert "marking them deleted" in str(error)
+    assert "never removed with DELETE: they are archived" in str(error)
 
 
 def test_rate_limited_carries_the_wait() -> None:
@@ -110,11 +122,114 @@ def test_posthog_500_names_posthog() -> None:
     assert str(error).startswith("PostHog failed with 500")
 
 
-def test_gen_b_conflict_and_unmapped_statuses() -> None:
-    conflict = make(409, json.dumps({"code": "stale_version", "detail": "Reload it."}).encode())
-    assert isinstance(conflict, ConflictError) and conflict.code == "stale_version"
+def test_unmapped_statuses_are_plain_api_errors() -> None:
     teapot = make(418, b"")
     assert type(teapot) is APIError and "418" in str(teapot)
+
+
+def test_stale_version_carries_the_current_version() -> None:
+    body = {
+        "code": "stale_version",
+        "detail": "This dataset item changed after it was loaded. Reload it and try again.",
+        "current_version": 3,
+        "current_item_id": "0198a3c2-5d1e-7f0a-9b2c-3d4e5f607182",
+    }
+    error = make(409, json.dumps(body).encode(), "PATCH", ITEM_PATH)
+    assert type(error) is StaleVersionError and isinstance(error, ConflictError)
+    assert (error.code, error.current_version, error.current_item_id) == (
+        "stale_version",
+        3,
+        "0198a3c2-5d1e-7f0a-9b2c-3d4e5f607182",
+    )
+    assert error.detail == body["detail"] and error.type is None
+    assert str(error) == (
+        "The dataset item changed after it was loaded (it is at version 3 now). "
+        "Reload it and apply your change again."
+    )
+
+
+def test_limit_reached_carries_posthogs_figures() -> None:
+    detail = (
+        "No more items can be added to this dataset. The limit is 600. "
+        "Contact support if you need more."
+    )
+    body = {
+        "code": "limit_reached",
+        "detail": detail,
+        "resource": "dataset_items",
+        "current_count": 600,
+        "limit": 600,
+    }
+    error = make(409, json.dumps(body).encode(), "POST")
+    assert type(error) is LimitReachedError and isinstance(error, ConflictError)
+    assert (error.resource, error.current_count, error.limit) == ("dataset_items", 600, 600)
+    assert (error.current_version, error.current_item_id) == (None, None)
+    assert detail in str(error)
+
+
+@pytest.mark.parametrize(
+    ("code", "detail"),
+    [
+        ("dataset_archived", "Restore this dataset before adding items."),
+        ("client_item_id_conflict", "An item with this client item ID already exists."),
+        ("dataset_name_conflict", "A dataset with this name already exists."),
+        (None, "The export is still being prepared."),
+    ],
+)
+def test_other_conflicts_quote_posthog(code: str | None, detail: str) -> None:
+    body = {"detail": detail} if code is None else {"code": code, "detail": detail}
+    error = make(409, json.dumps(body).encode(), "POST")
+    assert type(error) is ConflictError
+    assert (error.code, error.detail, error.current_version) == (code, detail, None)
+    assert str(error) == f"PostHog refused POST /api/projects/1/x/ (409 conflict): {detail}"
+
+
+def test_odd_conflict_values_are_dropped_not_trusted() -> None:
+    body = {"code": "stale_version", "current_version": "3", "current_item_id": 5}
+    error = make(409, json.dumps(body).encode())
+    assert isinstance(error, StaleVersionError)
+    assert (error.current_version, error.current_item_id) == (None, "5")
+    assert "(it is at version" not in str(error)
+    assert type(make(409, b"")) is ConflictError
+
+
+FLAG = (
+    "This action requires feature flag 'llm-analytics-datasets' to be enabled for your "
+    "organization."
+)
+GENERIC = "You do not have permission to perform this action."
+
+
+@pytest.mark.parametrize("path", ["/api/projects/1/datasets/", ITEM_PATH])
+def test_the_datasets_feature_flag_is_named_not_a_scope(path: str) -> None:
+    error = make(403, body("authentication_error", "permission_denied", FLAG), path=path)
+    assert type(error) is DatasetsUnavailableError and isinstance(error, PermissionDeniedError)
+    assert error.flag_confirmed and error.missing_scope is None
+    message = str(error)
+    assert message.startswith("Datasets are not enabled for this PostHog organisation")
+    assert "scopes are fine" in message and "lacks the scope" not in message
+
+
+def test_a_generic_403_on_datasets_says_they_are_probably_not_enabled() -> None:
+    error = make(403, body("authentication_error", "permission_denied", GENERIC), path=ITEM_PATH)
+    assert type(error) is DatasetsUnavailableError and not error.flag_confirmed
+    assert "probably not enabled for this PostHog organisation" in str(error)
+    assert GENERIC in str(error)
+
+
+@pytest.mark.parametrize(
+    ("path", "detail"),
+    [
+        ("/api/projects/1/datasets/", "API key missing required scope 'dataset:read'"),
+        ("/api/projects/1/datasets/", "You do not have viewer access to this resource."),
+        ("/api/projects/1/datasets/", "You don't have access to the project."),
+        ("/api/projects/1/datasets/", "API key does not have access to the requested project"),
+        ("/api/projects/1/data_color_themes/", GENERIC),
+    ],
+)
+def test_other_403s_are_not_the_feature_flag(path: str, detail: str) -> None:
+    error = make(403, body("authentication_error", "permission_denied", detail), path=path)
+    assert type(error) is PermissionDeniedError
 
 
 def test_odd_field_types_become_text() -> None:

@@ -6,7 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from phtui.api.models import CurrentUser, DataColorTheme, Dataset, DatasetItem, Page, UserBasic
+from phtui.api.models import (
+    CurrentUser,
+    DataColorTheme,
+    Dataset,
+    DatasetExport,
+    DatasetItem,
+    DatasetRevision,
+    Page,
+    UserBasic,
+)
 
 ADA = {
     "id": 7,
@@ -52,7 +61,7 @@ def test_theme_colors_keep_whatever_other_clients_stored(wire: object, kept: lis
     assert DataColorTheme.model_validate({"id": 1, "colors": wire}).colors == kept
 
 
-def test_gen_a_dataset() -> None:
+def test_classic_dataset() -> None:
     dataset = Dataset.model_validate(
         {
             "id": "01938a5e-7c1e-7d2a-9b1f-3f4a5b6c7d8e",
@@ -68,40 +77,164 @@ def test_gen_a_dataset() -> None:
     )
     assert dataset.created_at == datetime(2025, 4, 2, 8, 0, tzinfo=UTC)
     assert dataset.created_by is not None and dataset.created_by.display_name == "Ada Lovelace"
-    assert (dataset.team, dataset.deleted, dataset.metadata) == (12345, False, {"owner": "ml-team"})
+    assert (dataset.team_id, dataset.archived, dataset.metadata) == (
+        12345,
+        False,
+        {"owner": "ml-team"},
+    )
+    assert (dataset.current_revision, dataset.current_revision_id) == (None, None)
 
 
-def test_gen_b_names_are_aliases() -> None:
+@pytest.mark.parametrize(("deleted", "archived"), [(True, True), (False, False), (None, False)])
+def test_classic_deleted_is_archived(deleted: bool | None, archived: bool) -> None:
+    # Classic rows may carry `deleted: null`, which PostHog counts as not deleted.
+    assert Dataset.model_validate({"id": "d", "deleted": deleted}).archived is archived
+    item = DatasetItem.model_validate({"id": "i", "dataset": "d", "deleted": deleted})
+    assert item.archived is archived
+
+
+def test_revisioned_dataset() -> None:
+    dataset = Dataset.model_validate(
+        {
+            "id": "d1",
+            "name": "n",
+            "description": "",
+            "metadata": {},
+            "archived": True,
+            "current_revision": 12,
+            "current_revision_id": "r12",
+            "created_at": "2026-05-04T10:12:33Z",
+            "updated_at": "2026-05-04T10:12:34.5Z",
+            "created_by": None,
+            "team_id": 9,
+            "user_access_level": "editor",
+        }
+    )
+    assert (dataset.archived, dataset.current_revision, dataset.current_revision_id) == (
+        True,
+        12,
+        "r12",
+    )
+    assert (dataset.team_id, dataset.user_access_level) == (9, "editor")
+
+
+def test_classic_item_maps_into_todays_names() -> None:
     item = DatasetItem.model_validate(
         {
             "id": "i1",
             "dataset": "d1",
             "input": {"messages": []},
-            "expected_output": {"content": "hi"},
-            "source_trace_id": "trace-1",
-            "source_event_id": "gen-1",
-            "source_timestamp": "2025-04-01T12:00:00Z",
-            "archived": True,
-            "team_id": 5,
-            "version": 3,
+            "output": {"content": "hi"},
+            "metadata": None,
+            "ref_trace_id": "trace-1",
+            "ref_source_id": "gen-1",
+            "ref_timestamp": "2025-04-01T12:00:00Z",
+            "deleted": True,
+            "team": 5,
         }
     )
-    assert item.output == {"content": "hi"}
-    assert (item.ref_trace_id, item.ref_source_id) == ("trace-1", "gen-1")
-    assert item.ref_timestamp == datetime(2025, 4, 1, 12, tzinfo=UTC)
-    assert (item.deleted, item.team) == (True, 5)
-    dataset = Dataset.model_validate({"id": "d1", "name": "n", "archived": False, "team_id": 9})
-    assert (dataset.deleted, dataset.team) == (False, 9)
+    assert item.expected_output == {"content": "hi"} and item.source_output is None
+    assert (item.source_trace_id, item.source_event_id) == ("trace-1", "gen-1")
+    assert item.source_timestamp == datetime(2025, 4, 1, 12, tzinfo=UTC)
+    assert (item.archived, item.team_id) == (True, 5)
+    versions = (item.version, item.version_id, item.dataset_revision, item.client_item_id)
+    assert versions == (None, None, None, None)
+    assert (item.version_created_at, item.version_created_by) == (None, None)
 
 
-def test_gen_a_names_win_and_fields_can_be_set_by_name() -> None:
-    item = DatasetItem(id="i", dataset="d", output=1, ref_trace_id="t", deleted=None)
-    assert (item.output, item.ref_trace_id, item.deleted) == (1, "t", None)
+def test_revisioned_item() -> None:
+    item = DatasetItem.model_validate(
+        {
+            "id": "i1",
+            "dataset": "d1",
+            "client_item_id": "ticket-4821",
+            "version": 3,
+            "version_id": "v3",
+            "dataset_revision": 12,
+            "dataset_revision_id": "r12",
+            "archived": False,
+            "input": {"q": 1},
+            "expected_output": "target",
+            "source_output": "captured",
+            "metadata": {},
+            "source_trace_id": "trace_abc",
+            "source_event_id": "event_def",
+            "source_timestamp": "2026-05-04T10:12:33Z",
+            "created_at": "2026-05-01T00:00:00Z",
+            "updated_at": "2026-05-04T10:12:33Z",
+            "created_by": ADA,
+            "version_created_at": "2026-05-04T10:12:33Z",
+            "version_created_by": ADA,
+            "team_id": 1,
+        }
+    )
+    assert (item.version, item.version_id, item.dataset_revision) == (3, "v3", 12)
+    assert (item.expected_output, item.source_output, item.client_item_id) == (
+        "target",
+        "captured",
+        "ticket-4821",
+    )
+    assert item.version_created_by is not None and item.version_created_by.first_name == "Ada"
+    assert not item.too_deep and "too_deep" not in item.model_dump()
+
+
+def test_json_fields_match_model_dump_at_any_depth() -> None:
+    item = DatasetItem.model_validate(
+        {
+            "id": "i",
+            "dataset": "d",
+            "input": {"q": [1, 2.5, None]},
+            "source_timestamp": "2025-04-01T12:00:00.5+02:00",
+            "created_at": "2025-04-01T12:00:00Z",
+            "created_by": ADA,
+        }
+    )
+    names = ["id", "input", "source_timestamp", "created_at", "created_by", "version"]
+    assert item.json_fields(names) == item.model_dump(mode="json", include=set(names))
+    deep: object = 1
+    for _ in range(400):
+        deep = {"k": deep}
+    nested = DatasetItem(id="i", dataset="d", input=deep)
+    with pytest.raises(ValueError, match="depth"):
+        nested.model_dump(mode="json")
+    assert nested.json_fields(["input"])["input"] is deep
+
+
+def test_fields_can_be_set_by_todays_names() -> None:
+    item = DatasetItem(id="i", dataset="d", expected_output=1, source_trace_id="t", archived=True)
+    assert (item.expected_output, item.source_trace_id, item.archived) == (1, "t", True)
 
 
 def test_minimal_rows_default_everything_optional() -> None:
     item = DatasetItem.model_validate({"id": "i", "dataset": "d"})
-    assert (item.input, item.output, item.metadata, item.created_by) == (None, None, None, None)
+    assert (item.input, item.expected_output, item.metadata, item.created_by) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert item.archived is False
+
+
+def test_revision_and_export() -> None:
+    revision = DatasetRevision.model_validate(
+        {"id": "r", "dataset_id": "d", "revision": 2, "created_at": None, "team_id": 1}
+    )
+    assert (revision.revision, revision.created_by) == (2, None)
+    export = DatasetExport.model_validate(
+        {
+            "id": 7,
+            "status": "complete",
+            "dataset_revision": 3,
+            "filename": "support-answers-r3-2026-08-14-093012.jsonl",
+            "created_at": "2026-08-14T09:30:12Z",
+            "expires_after": "2026-08-21T00:00:00Z",
+            "exception": None,
+        }
+    )
+    assert export.done and export.expires_after == datetime(2026, 8, 21, tzinfo=UTC)
+    assert not DatasetExport.model_validate({"id": 1, "status": "pending"}).done
+    assert DatasetExport.model_validate({"id": 1, "status": "failed"}).done
 
 
 def test_current_user_with_team_and_organizations() -> None:

@@ -66,6 +66,20 @@ def test_client_errors_and_501_are_not_retried(status: int) -> None:
     assert not should_retry_status("GET", status)
 
 
+def test_a_request_can_override_its_methods_rule() -> None:
+    # A revisioned create with a client_item_id may be repeated: PostHog answers 200.
+    assert should_retry_transport("POST", Delivery.MAYBE_SENT, idempotent=True)
+    assert should_retry_status("POST", 503, idempotent=True)
+    # A revisioned PATCH with a base_version may not: a repeat would be stale.
+    assert not should_retry_transport("PATCH", Delivery.MAYBE_SENT, idempotent=False)
+    assert not should_retry_status("PATCH", 503, idempotent=False)
+    assert should_retry_transport("PATCH", Delivery.NOT_SENT, idempotent=False)
+    # Nothing makes a fatal failure or a 409 retryable.
+    assert not should_retry_transport("POST", Delivery.FATAL, idempotent=True)
+    assert not should_retry_status("POST", 409, idempotent=True)
+    assert not should_retry_status("GET", 409)
+
+
 def test_backoff_doubles_up_to_the_cap_at_full_jitter() -> None:
     policy = RetryPolicy(backoff_base=0.5, max_backoff=3.0)
     ceilings = [backoff_delay(attempt, policy, lambda: 1.0) for attempt in range(5)]

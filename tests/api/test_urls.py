@@ -27,18 +27,24 @@ from phtui.api.urls import (
         ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
         ("http://localhost:80", "http://localhost"),
         ("http://[::1]:9000", "http://[::1]:9000"),
-        ("http://app.localhost:1234", "http://app.localhost:1234"),
     ],
 )
 def test_normalize_host(host: str, origin: str) -> None:
     assert normalize_host(host) == origin
 
 
-@pytest.mark.parametrize("host", ["http://posthog.example.org", "http://10.0.0.5:8000"])
+@pytest.mark.parametrize(
+    "host", ["http://posthog.example.org", "http://10.0.0.5:8000", "http://app.localhost:1234"]
+)
 def test_plain_http_off_loopback_is_refused_unless_allowed(host: str) -> None:
-    with pytest.raises(InsecureHostError, match="unencrypted"):
+    with pytest.raises(InsecureHostError, match="unencrypted") as caught:
         normalize_host(host)
     assert normalize_host(host, allow_insecure_http=True).startswith("http://")
+    # The message names only what a user can do: no CLI option allows plain http.
+    message = str(caught.value)
+    assert "Use https://, or a loopback address" in message
+    assert "allow insecure http explicitly" not in message
+    assert "(Python API: allow_insecure_http=True.)" in message
 
 
 @pytest.mark.parametrize(
@@ -69,7 +75,8 @@ def test_errors_are_value_errors_for_callers_that_catch_those() -> None:
     [
         ("localhost", True),
         ("LOCALHOST.", True),
-        ("api.localhost", True),
+        ("api.localhost", False),
+        ("localhost.localhost", False),
         ("127.0.0.1", True),
         ("127.8.9.10", True),
         ("::1", True),

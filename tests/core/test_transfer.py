@@ -132,6 +132,19 @@ async def test_export_of_an_empty_dataset(
     assert (tmp_path / "a.jsonl").read_text() == ""
 
 
+async def test_export_of_items_nested_deeper_than_pydantic_serializes(
+    server: RunningServer, client: PostHogClient, tmp_path: Path
+) -> None:
+    deep: Any = "bottom"
+    for _ in range(300):  # pydantic's serializer stops at ~255 levels; PostHog stores more
+        deep = [deep]
+    dataset = server.create_dataset("export deep")
+    await client.create_dataset_item(dataset, input=deep, expected_output={"a": 1})
+    await export_items(client, dataset, tmp_path / "deep.jsonl")
+    (row,) = [json.loads(line) for line in (tmp_path / "deep.jsonl").read_text().splitlines()]
+    assert row["input"] == deep and row["output"] == {"a": 1}
+
+
 async def test_export_resumes_after_a_dropped_connection(
     server: RunningServer, client: PostHogClient, tmp_path: Path
 ) -> None:

@@ -245,7 +245,7 @@ async def test_delete_asks_first_and_undo_restores(server: RunningServer) -> Non
             await client.get_dataset(dataset_id)
         await pilot.press("u")
         await wait_until(pilot, lambda: any(d.id == dataset_id for d in screen.datasets))
-        assert (await client.get_dataset(dataset_id)).deleted is False
+        assert (await client.get_dataset(dataset_id)).archived is False
 
 
 async def test_read_only_disables_every_change(server: RunningServer) -> None:
@@ -508,6 +508,25 @@ async def test_empty_dataset_says_how_to_add_items(server: RunningServer) -> Non
 # ------------------------------------------------------------------------------- editor
 
 
+async def test_an_item_nested_300_levels_deep_lists_and_opens(server: RunningServer) -> None:
+    # pydantic's JSON parser stops at 200 levels and its serializer at ~255: the client reads
+    # such a page another way, and the editor gets the values without pydantic's serializer.
+    deep: Any = "bottom"
+    for _ in range(300):
+        deep = {"k": deep}
+    dataset_id = seed(server, "deep ds", 2)
+    server.bulk_insert_items(dataset_id, [{"input": deep, "output": {"a": "deep"}}])
+    async with datasets_app(server) as (app, pilot, client):
+        screen = await open_items(app, pilot, client, dataset_id)
+        item = screen.table.current_item
+        assert item is not None and item.expected_output == {"a": "deep"}
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ItemEditorScreen))
+        editor = editor_screen(app)
+        assert editor.editor("input").text.count('"k"') == 300
+        assert not editor.dirty
+
+
 async def test_save_sends_a_patch_of_the_changed_fields_only(server: RunningServer) -> None:
     dataset_id = seed(server, "patch ds", 2)
     async with datasets_app(server) as (app, pilot, client):
@@ -525,10 +544,15 @@ async def test_save_sends_a_patch_of_the_changed_fields_only(server: RunningServ
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: bool(sent) and not editor.dirty)
         assert sent == [
-            {"args": (item.id,), "output": {"a": "changed"}, "ref_trace_id": "trace-from-tui"}
+            {
+                "args": (item.id,),
+                "base_version": None,  # a classic server: no versions
+                "expected_output": {"a": "changed"},
+                "source_trace_id": "trace-from-tui",
+            }
         ]
         saved = await client.get_dataset_item(item.id)
-        assert (saved.input, saved.output) == (item.input, {"a": "changed"})
+        assert (saved.input, saved.expected_output) == (item.input, {"a": "changed"})
         await pilot.press("escape")  # clean: leaves without asking
         await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
         assert screen.table.current_item == saved
@@ -584,7 +608,7 @@ async def test_conflict_overwrite_sends_mine(server: RunningServer) -> None:
     async with datasets_app(server) as (app, pilot, client):
         item = await first_item(client, dataset_id)
         editor = await open_editor(app, pilot, client, item)
-        await client.update_dataset_item(item.id, output="theirs")  # someone else saves
+        await client.update_dataset_item(item.id, expected_output="theirs")  # someone else saves
         set_json(editor, "output", '"mine"')
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
@@ -593,7 +617,7 @@ async def test_conflict_overwrite_sends_mine(server: RunningServer) -> None:
         assert '"mine"' in conflict.query_one("#conflict-mine").text  # type: ignore[attr-defined]
         await pilot.press("o")
         await wait_until(pilot, lambda: app.screen is editor and not editor.dirty)
-        assert (await client.get_dataset_item(item.id)).output == "mine"
+        assert (await client.get_dataset_item(item.id)).expected_output == "mine"
 
 
 async def test_conflict_reload_takes_theirs_and_keep_editing_sends_nothing(
@@ -603,14 +627,14 @@ async def test_conflict_reload_takes_theirs_and_keep_editing_sends_nothing(
     async with datasets_app(server) as (app, pilot, client):
         item = await first_item(client, dataset_id)
         editor = await open_editor(app, pilot, client, item)
-        await client.update_dataset_item(item.id, output="theirs")
+        await client.update_dataset_item(item.id, expected_output="theirs")
         set_json(editor, "output", '"mine"')
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
         await pilot.press("escape")  # keep editing
         await wait_until(pilot, lambda: app.screen is editor)
         assert editor.editor("output").text == '"mine"'
-        assert (await client.get_dataset_item(item.id)).output == "theirs"
+        assert (await client.get_dataset_item(item.id)).expected_output == "theirs"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
         await pilot.press("r")
@@ -778,7 +802,7 @@ async def test_new_item_with_save_and_add_another(server: RunningServer) -> None
         await wait_until(pilot, lambda: screen.table.row_count == 2)
         items = (await client.list_dataset_items(dataset_id)).results
         assert [i.input for i in items] == [{"q": "second"}, {"q": "first"}]
-        assert items[1].ref_timestamp is not None
+        assert items[1].source_timestamp is not None
 
 
 async def test_bad_ref_timestamp_is_refused(server: RunningServer) -> None:

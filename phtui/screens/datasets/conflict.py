@@ -16,6 +16,7 @@ from textual.widgets import Button, Static, TextArea
 from phtui.api.models import DatasetItem
 from phtui.core.jsondoc import canonical, pretty
 from phtui.screens.base import PhModal
+from phtui.screens.datasets.field_names import screen_values
 from phtui.widgets.datasets.items_table import format_time
 from phtui.widgets.json_editor import LARGE_VALUE_BYTES
 
@@ -56,7 +57,7 @@ class ConflictScreen(PhModal[str]):
     def __init__(self, server: DatasetItem, mine: dict[str, Any]) -> None:
         super().__init__()
         self.server = server
-        theirs = server.model_dump(mode="json")
+        theirs = screen_values(server, EDITABLE)
         self._names = differing_fields(theirs, mine) or list(EDITABLE)
         self._theirs = side_text(theirs, self._names)
         self._mine = side_text(mine, self._names)

@@ -37,6 +37,7 @@ from phtui.core.jsondoc import changed_fields, pretty
 from phtui.core.text import clip
 from phtui.screens.base import PhScreen, task
 from phtui.screens.datasets.conflict import ConflictScreen
+from phtui.screens.datasets.field_names import client_fields, screen_values
 from phtui.screens.datasets.items import ITEM_DRAFT_KIND, EditorOutcome
 from phtui.screens.dialogs import Choice, ChoiceScreen
 from phtui.widgets.datasets.items_table import format_time, short_id
@@ -67,7 +68,7 @@ def item_texts(item: DatasetItem | None) -> dict[str, str]:
     """The editor texts of an item (or of a new one): JSON pretty-printed, refs as plain text."""
     if item is None:
         return {**dict.fromkeys(JSON_FIELDS, NEW_ITEM_TEXT), **dict.fromkeys(REF_FIELDS, "")}
-    dumped = item.model_dump(mode="json")
+    dumped = screen_values(item, (*JSON_FIELDS, *REF_FIELDS))
     texts = {name: pretty(dumped[name]) for name in JSON_FIELDS}
     texts.update({name: dumped[name] or "" for name in REF_FIELDS})
     return texts
@@ -75,8 +76,7 @@ def item_texts(item: DatasetItem | None) -> dict[str, str]:
 
 def item_values(item: DatasetItem) -> dict[str, Any]:
     """The editable fields of an item as JSON values, to diff against the edited ones."""
-    dumped = item.model_dump(mode="json")
-    return {name: dumped[name] for name in (*JSON_FIELDS, *REF_FIELDS)}
+    return screen_values(item, (*JSON_FIELDS, *REF_FIELDS))
 
 
 def read_ref(name: str, text: str) -> str | None:
@@ -414,7 +414,10 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
             self.report(error, action="Saving the item")
 
     async def _create(self, values: dict[str, Any], *, add_another: bool) -> None:
-        created = await self.client.create_dataset_item(self.dataset.id, **values)
+        fields = client_fields(values)
+        created = await self.client.create_dataset_item(
+            self.dataset.id, input=fields.pop("input"), **fields
+        )
         self._created += 1
         self._discard_draft()
         if not add_another:
@@ -454,7 +457,10 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
             self._discard_draft()
             self._status("Nothing to save: no field differs from the server.")
             return
-        saved = await client.update_dataset_item(item.id, **changes)
+        # base_version: the version these edits apply to (a classic server ignores it).
+        saved = await client.update_dataset_item(
+            item.id, base_version=fresh.version, **client_fields(changes)
+        )
         self._saved = saved
         self._mark_clean(saved)
         self._discard_draft()

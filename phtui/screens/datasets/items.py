@@ -348,11 +348,12 @@ class DatasetItemsScreen(PagedScreen):
     @task(group="items-mutation", exclusive=False)
     async def _delete(self, item: DatasetItem) -> None:
         try:
-            await self.client.delete_dataset_item(item.id)
+            # base_version: the version shown (a classic server ignores it).
+            archived = await self.client.delete_dataset_item(item.id, base_version=item.version)
         except PostHogError as error:
             self.report(error, action=f"Deleting item {short_id(item.id)}")
             return
-        self._deleted.append(item)
+        self._deleted.append(archived)
         self.notify(f"Item {short_id(item.id)} has been deleted. Press u to undo.")
         self._cache.clear()
         self.load_page(self._state.offset)
@@ -363,7 +364,7 @@ class DatasetItemsScreen(PagedScreen):
             return
         item = self._deleted.pop()
         try:
-            await self.client.restore_dataset_item(item.id)
+            await self.client.restore_dataset_item(item.id, base_version=item.version)
         except PostHogError as error:
             self._deleted.append(item)
             self.report(error, action=f"Restoring item {short_id(item.id)}")

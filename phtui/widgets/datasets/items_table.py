@@ -79,8 +79,8 @@ class Layout:
 
 def search_text(item: DatasetItem) -> str:
     """What find matches against: the id, the three values as JSON, and the references."""
-    parts: list[Any] = [item.id, item.input, item.output, item.metadata]
-    parts += [item.ref_trace_id, item.ref_source_id]
+    parts: list[Any] = [item.id, item.input, item.expected_output, item.metadata]
+    parts += [item.source_trace_id, item.source_event_id]
     return json.dumps(parts, ensure_ascii=False, default=str).casefold()
 
 
@@ -195,9 +195,9 @@ class ItemsTable(DataTable[Text]):
         cells = [
             self._id_cell(item.id),
             Text(summarize(item.input, layout.input)),
-            Text(summarize(item.output, layout.output)),
+            Text(summarize(item.expected_output, layout.output)),
             Text(summarize(item.metadata, layout.metadata)),
-            Text(clip(item.ref_trace_id, TRACE_WIDTH) if item.ref_trace_id else "—"),
+            Text(clip(item.source_trace_id, TRACE_WIDTH) if item.source_trace_id else "—"),
         ]
         if layout.wide:
             cells.append(Text(format_time(item.created_at, wide=True)))
