@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from phtui.api import PostHogClient
 from phtui.api.models import DataColorTheme
 from phtui.cli import main
 from phtui.core.palette_check import PaletteCheck, check_palette
 from phtui.server.runner import RunningServer
 from phtui.server.seed import DEFAULT_THEME_COLORS
+from tests.clients import quick_client
 
 # Passes the CLI's default check (normal vision, 3:1 on both backgrounds): mid-tones far apart.
 PASSING = ["#d1475b", "#2a7fb8", "#5f8a00", "#9b59d0"]
@@ -45,7 +45,7 @@ def env(
 
 def _create(server: RunningServer, name: str, colors: Sequence[object]) -> DataColorTheme:
     async def create() -> DataColorTheme:
-        async with PostHogClient(server.url, server.api_key, server.project_id) as client:
+        async with quick_client(server) as client:
             return await client.create_theme(name, list(colors))
 
     return asyncio.run(create())
@@ -53,7 +53,7 @@ def _create(server: RunningServer, name: str, colors: Sequence[object]) -> DataC
 
 def _themes(server: RunningServer) -> list[DataColorTheme]:
     async def themes() -> list[DataColorTheme]:
-        async with PostHogClient(server.url, server.api_key, server.project_id) as client:
+        async with quick_client(server) as client:
             return await client.list_themes()
 
     return asyncio.run(themes())

@@ -22,12 +22,13 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from phtui.api import PostHogClient
 from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
-from phtui.cli.transfer import UsageError, _client, _connection_options, _resolve
+from phtui.cli.options import ArgumentParser, CliError, add_connection_options
+from phtui.cli.transfer import UsageError, _client, _resolve
 from phtui.config import ResolvedProfile
 from phtui.core.fixer_settings import check_summary
 from phtui.core.palette import CVD_KINDS, token_name
@@ -48,7 +49,7 @@ from phtui.core.theme_file import (
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED = 0, 1  # usage errors are CliError: `phtui.cli.main` prints them, exit 2
 PROG = "phtui themes"
 _BACKGROUNDS: dict[str, tuple[Mode, ...]] = {
     "both": ("light", "dark"),
@@ -59,13 +60,6 @@ _BACKGROUNDS: dict[str, tuple[Mode, ...]] = {
 
 class WriteRefused(Exception):
     """PostHog refused a change (exit status 1, unlike a connection problem)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse's errors as one line (its default prints the usage block first)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 # ---------------------------------------------------------------------------- arguments
@@ -100,7 +94,7 @@ def _check_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ArgumentParser(
         prog=PROG,
         description="Check, export, apply and fix data colour themes (themes as code).",
         epilog="THEME: a theme id or exact name in PostHog, or a theme file (check, export, fix)."
@@ -117,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("themes", nargs="*", metavar="THEME")
     _check_options(check)
     check.add_argument("--format", choices=["text", "json"], default="text")
-    _connection_options(check)
+    add_connection_options(check)
 
     export = commands.add_parser(
         "export", help="write a theme to a file or stdout",
@@ -130,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=[fmt.value for fmt in ThemeFormat],
         help="default: from -o's name, else json",
     )  # fmt: skip
-    _connection_options(export)
+    add_connection_options(export)
 
     apply = commands.add_parser(
         "apply", help="create or update a theme from a file",
@@ -140,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("file", type=Path, metavar="FILE")
     apply.add_argument("--theme", metavar="NAME", help="the theme to create or update (id or name)")
     apply.add_argument("--dry-run", action="store_true", help="show the diff, change nothing")
-    _connection_options(apply)
+    add_connection_options(apply)
 
     fix = commands.add_parser(
         "fix", help="print the fixer's proposal; --write saves it",
@@ -154,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="positions (1-based, as preset-N) that must not change: brand colours",
     )  # fmt: skip
     _check_options(fix)
-    _connection_options(fix)
+    add_connection_options(fix)
     return parser
 
 
@@ -199,7 +193,10 @@ class Session:
     @property
     def resolved(self) -> ResolvedProfile:
         if self._resolved is None:
-            self._resolved = _resolve(self._options)
+            try:  # the settings exactly as `phtui export` reads them
+                self._resolved = _resolve(self._options)
+            except UsageError as error:
+                raise CliError(str(error)) from None
         return self._resolved
 
     @property
@@ -237,7 +234,7 @@ class Session:
         matches = [theme for theme in themes if theme.name == wanted]
         if len(matches) > 1:
             ids = ", ".join(str(theme.id) for theme in matches)
-            raise UsageError(
+            raise CliError(
                 f"{len(matches)} themes are named “{one_line(wanted)}”; use an id: {ids}"
             )
         return matches[0] if matches else None
@@ -248,7 +245,7 @@ class Session:
             return read_file(path)
         theme = await self.find(wanted)
         if theme is None:
-            raise UsageError(f"No theme with the id or name “{one_line(wanted)}”.")
+            raise CliError(f"No theme with the id or name “{one_line(wanted)}”.")
         return Source(self.as_file(theme))
 
     async def is_staff(self) -> bool:
@@ -259,26 +256,26 @@ class Session:
 
     def check_writable(self) -> None:
         if self.resolved.read_only:
-            raise UsageError("This profile is read-only: changing themes is disabled.")
+            raise CliError("This profile is read-only: changing themes is disabled.")
 
 
 def read_file(path: Path, fmt: ThemeFormat | None = None) -> Source:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: cannot be read ({error.__class__.__name__})") from None
+        raise CliError(f"{path}: cannot be read ({error.__class__.__name__})") from None
     fmt = fmt or format_for_path(path) or detect_format(text)
     try:
         return Source(load_theme(text, fmt), path, fmt)
     except ThemeFileError as error:
-        raise UsageError(f"{path}: {error}") from None
+        raise CliError(f"{path}: {error}") from None
 
 
 def _write_file(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise UsageError(f"{path}: cannot be written ({error.strerror or error})") from None
+        raise CliError(f"{path}: cannot be written ({error.strerror or error})") from None
 
 
 async def _writing(action: Awaitable[DataColorTheme]) -> DataColorTheme:
@@ -423,7 +420,7 @@ async def run_apply(options: argparse.Namespace, session: Session) -> int:
     if existing is None:
         name = wanted.name if options.theme is None else options.theme
         if len(name) > NAME_MAX_LENGTH:
-            raise UsageError(f"a theme name has at most {NAME_MAX_LENGTH} characters")
+            raise CliError(f"a theme name has at most {NAME_MAX_LENGTH} characters")
         print(f"Create “{one_line(name)}” with {len(wanted.colors)} colours:")
         _print_diff([], wanted.colors)
         if options.dry_run:
@@ -434,7 +431,7 @@ async def run_apply(options: argparse.Namespace, session: Session) -> int:
         return EXIT_OK
     label = Source(session.as_file(existing)).label
     if existing.is_global and not options.dry_run and not await session.is_staff():
-        raise UsageError(
+        raise CliError(
             f"{label} is an official theme: only PostHog staff can change it. "
             "Use --theme NEW_NAME to create a copy."
         )
@@ -457,7 +454,7 @@ def _locked(text: str, length: int) -> frozenset[int]:
     locked = set()
     for part in filter(None, (piece.strip() for piece in text.split(","))):
         if not part.isdigit() or not 1 <= int(part) <= length:
-            raise UsageError(f"--lock takes positions 1 to {length}, not {part!r}")
+            raise CliError(f"--lock takes positions 1 to {length}, not {part!r}")
         locked.add(int(part) - 1)
     return frozenset(locked)
 
@@ -534,21 +531,16 @@ async def _run(options: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str]) -> int:
     options = build_parser().parse_args(list(argv))
-    prefix = f"{PROG} {options.command}"
+    prog = f"{PROG} {options.command}"
     try:
         return asyncio.run(_run(options))
-    except UsageError as error:
-        print(f"{prefix}: {one_line(str(error))}", file=sys.stderr)
-        return EXIT_USAGE
-    except WriteRefused as error:
-        print(f"{prefix}: {one_line(str(error))}", file=sys.stderr)
-        return EXIT_FAILED
+    except CliError as error:
+        raise CliError(str(error), prog=prog) from None
     except PostHogError as error:  # could not reach PostHog, or it refused the key: no verdict
-        print(f"{prefix}: {one_line(str(error))}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"\n{prefix}: interrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        raise CliError(one_line(str(error)), prog=prog) from None
+    except WriteRefused as error:
+        print(f"{prog}: {one_line(str(error))}", file=sys.stderr)
+        return EXIT_FAILED
     except BrokenPipeError:  # `... | head` stopped reading: not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
