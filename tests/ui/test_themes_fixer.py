@@ -23,6 +23,7 @@ from phtui.screens.themes.overview import ThemesScreen
 from phtui.server.runner import RunningServer
 from phtui.server.seed import DEFAULT_THEME_COLORS
 from phtui.widgets.themes.palette_chart import PaletteChart
+from tests.clients import quick_client
 from tests.ui.support import wait_until
 
 BRAND = ["#1d4aff", "#f54e00", "#f9bd2b", "#30abc6", "#8f2ee8", "#2b8a3e"]
@@ -32,7 +33,7 @@ BRAND = ["#1d4aff", "#f54e00", "#f9bd2b", "#30abc6", "#8f2ee8", "#2b8a3e"]
 async def themes_app(
     server: RunningServer, *, read_only: bool = False
 ) -> AsyncIterator[tuple[PhTuiApp, Pilot[None], PostHogClient]]:
-    async with PostHogClient(server.url, server.api_key, server.project_id) as client:
+    async with quick_client(server) as client:
         app = PhTuiApp(
             client=client, mode="themes", read_only=read_only, settings=Settings(), host_label="t"
         )
@@ -270,7 +271,7 @@ async def test_read_only_sessions_may_look_but_not_accept(demo_server: RunningSe
 async def test_generate_from_the_fixer_opens_a_new_theme(demo_server: RunningServer) -> None:
     async with themes_app(demo_server) as (app, pilot, _):
         await open_fixer(pilot, app, "Brand")
-        await pilot.press("down", "l", "g")  # the locked #f54e00 is the brand colour
+        await pilot.press("down", "l", "ctrl+g")  # the locked #f54e00 is the brand colour
         await wait_until(pilot, lambda: isinstance(app.screen, PaletteGeneratorScreen))
         generator = app.screen
         assert isinstance(generator, PaletteGeneratorScreen)
@@ -292,7 +293,7 @@ async def test_the_generator_says_what_is_wrong_with_its_fields(
 ) -> None:
     async with themes_app(demo_server) as (app, pilot, _):
         await open_fixer(pilot, app, "Brand")
-        await pilot.press("g")
+        await pilot.press("ctrl+g")
         await wait_until(pilot, lambda: isinstance(app.screen, PaletteGeneratorScreen))
         generator = app.screen
         assert isinstance(generator, PaletteGeneratorScreen)
@@ -346,7 +347,7 @@ async def test_the_editor_fixes_and_generates_into_its_draft(demo_server: Runnin
 async def test_entries_that_are_not_colours_stay_and_an_empty_palette_has_nothing_to_fix(
     demo_server: RunningServer,
 ) -> None:
-    async with PostHogClient(demo_server.url, demo_server.api_key, demo_server.project_id) as c:
+    async with quick_client(demo_server) as c:
         await c.create_theme("Odd", ["#1d4aff", "oops", 7, "#1e4bff"])
         await c.create_theme("Empty", [])
     async with themes_app(demo_server) as (app, pilot, _):
@@ -367,7 +368,7 @@ async def test_entries_that_are_not_colours_stay_and_an_empty_palette_has_nothin
         fixer = await open_fixer(pilot, app, "Empty")
         assert "passes every check: nothing to fix" in text_of(fixer, "#fixer-heading")
         assert fixer.check_action("accept_all", ()) is None
-        await pilot.press("l", "o", "g")
+        await pilot.press("l", "o", "ctrl+g")
         await wait_until(pilot, lambda: isinstance(app.screen, PaletteGeneratorScreen))
         generator = app.screen
         assert isinstance(generator, PaletteGeneratorScreen)

@@ -54,7 +54,7 @@ async def brand_locked_and_stricter(pilot: Pilot[Any]) -> None:
 
 async def generator(pilot: Pilot[Any]) -> None:
     await fixer_on(pilot, "Brand")
-    await pilot.press("g")
+    await pilot.press("ctrl+g")
     app = pilot.app
     await settle(pilot, lambda: isinstance(app.screen, PaletteGeneratorScreen))
     screen = app.screen

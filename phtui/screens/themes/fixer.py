@@ -132,14 +132,15 @@ class PaletteFixerScreen(PhScreen[FixerOutcome | None]):
     """
 
     BINDINGS = [
-        Binding("a", "accept_all", "Accept all", id="fixer.accept_all"),
-        Binding("o", "accept_one", "Accept one", id="fixer.accept_one"),
-        Binding("escape", "reject", "Reject", id="fixer.reject"),
-        Binding("l,space", "lock", "Lock", id="fixer.lock"),
-        Binding("plus,equals_sign", "threshold(1)", "ΔE±", id="fixer.threshold_up"),
-        Binding("minus", "threshold(-1)", "ΔE-", id="fixer.threshold_down", show=False),
-        Binding("n", "pairs", "Pairs", id="fixer.pairs"),
-        Binding("g", "generate", "Generate", id="fixer.generate"),
+        Binding("a", "accept_all", "Accept all", id="palette_fixer.accept_all"),
+        Binding("o", "accept_one", "Accept one", id="palette_fixer.accept_one"),
+        Binding("escape", "reject", "Reject", id="palette_fixer.reject"),
+        Binding("l,space", "lock", "Lock", id="palette_fixer.lock"),
+        Binding("plus,equals_sign", "threshold(1)", "ΔE±", id="palette_fixer.threshold_up"),
+        Binding("minus", "threshold(-1)", "ΔE-", id="palette_fixer.threshold_down", show=False),
+        Binding("n", "pairs", "Pairs", id="palette_fixer.pairs"),
+        # Not g: the app's vim keys take it on lists.
+        Binding("ctrl+g", "generate", "Generate", id="palette_fixer.generate"),
     ]
 
     # Accepting leads to a save in the editor: read-only sessions may look, not accept.

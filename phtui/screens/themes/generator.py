@@ -59,8 +59,8 @@ class PaletteGeneratorScreen(PhModal[list[str] | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "use", "Use palette", id="generator.use"),
-        Binding("escape", "cancel", "Cancel", id="generator.cancel"),
+        Binding("ctrl+s", "use", "Use palette", id="palette_generator.use"),
+        Binding("escape", "cancel", "Cancel", id="palette_generator.cancel"),
     ]
 
     def __init__(
