@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from phtui.compat import open_without_css_refresh
+from phtui.compat import CrashWithoutLocals, open_without_css_refresh
 from phtui.config import ResolvedProfile, Settings
 from phtui.screens.base import ServicesMixin
 from phtui.shell.binding_ids import upgrade_keymap
@@ -64,7 +64,7 @@ def host_label(host: str) -> str:
     return (parts.netloc or host) + parts.path.rstrip("/")
 
 
-class PhTuiApp(App[None]):
+class PhTuiApp(CrashWithoutLocals, App[None]):
     TITLE = "phtui"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"

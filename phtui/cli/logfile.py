@@ -1,8 +1,9 @@
 """`--log FILE` / `PHTUI_LOG`: what phtui said to PostHog, with timestamps, in a private file.
 
-The client logs to the `phtui.api` logger (requests, statuses, timings, retries and waits);
-httpx adds one INFO line per request with its status. Neither ever logs a header or a body;
-the file is created 0600 all the same, and a filter masks anything shaped like a personal API
+The client logs to the `phtui.api` logger (requests, statuses, timings, retries and waits;
+paths with query parameter names, not their values). httpx's own request lines are left out:
+they repeat the client's and carry full URLs, search terms included. Nothing logs a header or a
+body; the file is created 0600 all the same, and a filter masks anything shaped like a personal API
 key, should a message ever carry one. Without the option nothing is set up, so logging costs
 nothing at startup.
 """
@@ -22,7 +23,7 @@ LOG_ENV = "PHTUI_LOG"
 FORMAT = "%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 # Loggers written to the file, and from which level.
-LEVELS = {"phtui": logging.DEBUG, "httpx": logging.INFO}
+LEVELS = {"phtui": logging.DEBUG}
 # PostHog personal API keys (phx_...), and the value after an Authorization or Bearer word.
 _KEY = re.compile(r"\bphx_[A-Za-z0-9_-]+")
 _HEADER = re.compile(r"(?i)\b(authorization[\"':= ]+(?:bearer\s+)?|bearer\s+)[^\s\"',]+")
