@@ -68,3 +68,103 @@ async def test_app_and_screen_count_css_updates() -> None:
         await pilot.pause()
         assert app._css_update_count == 0
         assert app.screen._css_update_count == app._css_update_count
+
+
+# -- fields --------------------------------------------------------------------------------------
+
+
+def test_app_runs_focused_bindings_through_check_bindings() -> None:
+    # `run_key_binding` calls `App._check_bindings(key)`, what `App._on_key` runs at the end.
+    assert inspect.iscoroutinefunction(App._check_bindings)
+    assert "self._check_bindings(event.key)" in inspect.getsource(App._on_key)
+    assert list(inspect.signature(App._check_bindings).parameters) == ["self", "key", "priority"]
+
+
+async def test_run_key_binding_runs_the_binding_of_the_focused_widget() -> None:
+    from textual.widgets import Input
+
+    from phtui.compat import run_key_binding
+
+    class Form(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input("abc")
+
+    app = Form()
+    async with app.run_test() as pilot:
+        field = app.query_one(Input)
+        field.focus()
+        await pilot.pause()
+        assert await run_key_binding(app, "ctrl+u")  # Input's delete_left_all, at the end
+        assert field.value == ""
+        assert not await run_key_binding(app, "f19")
+
+
+async def test_forward_event_marks_the_event_forwarded() -> None:
+    from textual import events
+
+    from phtui.compat import forward_event
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea()
+
+    app = One()
+    async with app.run_test() as pilot:
+        area = app.query_one(TextArea)
+        event = events.Key("x", "x")
+        forward_event(area, event)
+        assert event.is_forwarded
+        await pilot.pause()
+        assert area.text == "x"
+
+
+def test_hidden_events_keep_their_handlers_and_state() -> None:
+    # `hide_event_text` swaps an event's class for a subclass with no text in its repr.
+    from textual import events
+
+    from phtui.compat import hide_event_text
+
+    key = events.Key("z", "z")
+    key._set_forwarded()
+    hidden = hide_event_text(key)
+    assert hidden is key and hidden.is_forwarded and hidden.character == "z"
+    assert hidden.handler_name == "on_key" and isinstance(hidden, events.Key)
+    assert "z" not in repr(hidden) and "z" not in str(hidden)
+    paste = hide_event_text(events.Paste("secret"))
+    assert paste.handler_name == "on_paste" and "secret" not in repr(paste)
+    enter = hide_event_text(events.Key("enter", None))
+    assert "enter" in repr(enter)  # keys without a character stay readable
+
+
+def test_input_measures_cursor_and_clicks_through_two_methods() -> None:
+    # `MappedInput` overrides `_position_to_cell` and `_cell_offset_to_index` and reads
+    # `_cursor_visible`.
+    from textual.widgets import Input
+
+    assert "_position_to_cell(self.cursor_position)" in inspect.getsource(Input)
+    assert "self._cell_offset_to_index(" in inspect.getsource(Input._on_mouse_down)
+    assert list(inspect.signature(Input._position_to_cell).parameters) == ["self", "position"]
+    assert list(inspect.signature(Input._cell_offset_to_index).parameters) == ["self", "offset"]
+    assert "_cursor_visible" in Input.__dict__  # a reactive
+
+
+async def test_mapped_input_moves_the_terminal_cursor_by_its_own_widths() -> None:
+    from phtui.compat import MappedInput
+
+    class Doubled(MappedInput):
+        def cell_of(self, position: int) -> int:
+            return 2 * position
+
+    class Form(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Doubled("abcd")
+
+    app = Form()
+    async with app.run_test() as pilot:
+        field = app.query_one(Doubled)
+        field.focus()
+        await pilot.press("home")
+        start = field.cursor_screen_offset.x
+        await pilot.press("right", "right")
+        assert field.cursor_screen_offset.x - start == 4
+        assert field.cursor_shown in (True, False)
