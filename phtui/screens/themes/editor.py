@@ -25,6 +25,7 @@ from phtui.core.theme_edit import InvalidDraftError, ThemeEditorState
 from phtui.screens.base import PhScreen, task
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.themes.palette_import import PaletteImportScreen
+from phtui.widgets.fields import SafeInput
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.themes.palette_analysis import analysis_summary
 from phtui.widgets.themes.palette_chart import PaletteChart, chart_caption
@@ -120,6 +121,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         self.state = state
         self._title = title
         self._edited_row: int | None = None  # the row typed into since the cursor arrived
+        self._hex_row: int | None = None  # the row whose colour the hex field holds
         self._binding_state: tuple[bool | None, ...] = ()
 
     # ---- layout --------------------------------------------------------------------------
@@ -129,11 +131,11 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         yield TitleBar()
         with Horizontal(id="editor-body"):
             with Vertical(id="editor-left"):
-                yield Input(
+                yield SafeInput(
                     self.state.name, placeholder="My custom theme", id="name", max_length=200
                 )
                 yield ColourList(id="colors")
-                yield Input(id="hex", placeholder="#1d4aff, rgb(29, 74, 255) or a CSS name")
+                yield SafeInput(id="hex", placeholder="#1d4aff, rgb(29, 74, 255) or a CSS name")
                 yield Static("", id="hex-error", markup=False)
             with Vertical(id="editor-right"):
                 yield Static("", id="editor-caption", markup=False)
@@ -177,6 +179,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
             self.query_one("#colors", ColourList).focus()  # where "a" adds a colour
         hex_input.disabled = not self.state.colors
         text = self.state.colors[self.state.cursor] if self.state.colors else ""
+        self._hex_row = self.state.cursor if self.state.colors else None
         if hex_input.value != text:
             hex_input.value = text
             hex_input.select_all()  # typing replaces the colour; arrows or end edit it
@@ -237,20 +240,48 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         colour_list.replace_option_prompt_at_index(index, self._option(index, color).prompt)
 
     # ---- events from the fields ----------------------------------------------------------
+    # A field's Changed message reaches this screen after the keys that follow it: a key that
+    # moves to another colour (or undoes, or saves) has run by then. So the handlers read what
+    # the field holds now and give it to the colour the field shows; and every action that
+    # reads or rewrites the state takes the fields' text first (`_take_fields`).
     @on(Input.Changed, "#name")
-    def _name_changed(self, event: Input.Changed) -> None:
-        if event.value != self.state.name:
-            self.state.rename(event.value)
+    def _name_changed(self) -> None:
+        if self._take_name():
             self._update_status()
 
     @on(Input.Changed, "#hex")
-    def _hex_changed(self, event: Input.Changed) -> None:
-        if not self.state.colors or event.value == self.state.colors[self.state.cursor]:
+    def _hex_changed(self) -> None:
+        if self._take_hex():
+            self._refresh_preview()
+
+    def _take_name(self) -> bool:
+        """Put the name field's text into the state; True if it changed anything."""
+        name = self.query_one("#name", Input).value
+        if name == self.state.name:
+            return False
+        self.state.rename(name)
+        return True
+
+    def _take_hex(self) -> bool:
+        """Put the hex field's text into the colour it shows; True if it changed anything."""
+        row = self._hex_row
+        if row is None or row >= len(self.state.colors):
+            return False
+        text = self.query_one("#hex", Input).value
+        if text == self.state.colors[row]:
+            return False
+        self.state.set_color(row, text)
+        self._edited_row = row
+        self._update_row(row)
+        return True
+
+    def _take_fields(self) -> None:
+        if not self.is_mounted:
             return
-        self.state.set_color(self.state.cursor, event.value)
-        self._edited_row = self.state.cursor
-        self._update_row(self.state.cursor)
-        self._refresh_preview()
+        name_changed = self._take_name()
+        hex_changed = self._take_hex()
+        if name_changed or hex_changed:
+            self._refresh_preview()
 
     @on(Input.Submitted, "#hex")
     def _hex_submitted(self) -> None:
@@ -267,6 +298,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
 
     def _finish_row(self) -> None:
         """Normalise the row the user typed into (``#ABC`` -> ``#aabbcc``), once they leave it."""
+        self._take_fields()
         row = self._edited_row
         self._edited_row = None
         if row is None or row >= len(self.state.colors):
@@ -325,11 +357,13 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
             self._structural()
 
     def action_undo(self) -> None:
+        self._take_fields()  # typing not yet applied is the step to undo
         self._edited_row = None
         if self.state.undo():
             self._sync()
 
     def action_redo(self) -> None:
+        self._take_fields()
         self._edited_row = None
         if self.state.redo():
             self._sync()
@@ -381,6 +415,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
 
     # ---- the app's quit guard (docs/CONTRACTS.md) ------------------------------------------
     def unsaved_edits(self) -> str | None:
+        self._take_fields()
         if not self.state.is_dirty:
             return None
         if self.state.is_new:
