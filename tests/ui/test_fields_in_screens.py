@@ -242,3 +242,53 @@ async def test_api_key_never_reaches_textuals_log(
     assert key not in written and key[8:] not in written and key[:8] not in written
     handled = [line for line in written.splitlines() if ">>> SecretInput" in line]
     assert handled and not any("character=" in line for line in handled)
+
+
+# ---- caps on palettes -------------------------------------------------------------------------
+
+
+async def test_palette_import_refuses_what_no_palette_needs_at_once(server: RunningServer) -> None:
+    async with themes_app(server, size=(80, 24)) as (app, pilot, _):
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, PaletteImportScreen))
+        modal = app.screen
+        result = modal.query_one("#import-result")
+        for text, message in [
+            ("[" * 10_000 + "]" * 10_000, "Not a palette: paste one flat list of colours"),
+            (" ".join(["#abcdef"] * 101), "More than 100 colours: a palette holds at most 100"),
+        ]:
+            modal.query_one(TextArea).clear()
+            app.post_message(events.Paste(text))
+            await wait_until(pilot, lambda m=message: str(result.render()).startswith(m))
+            assert modal.check_action("apply", ()) is None  # nothing to import
+
+
+async def test_editor_refuses_a_palette_past_the_cap_in_one_line(server: RunningServer) -> None:
+    import time
+
+    from phtui.screens.themes.overview import ThemesScreen
+
+    theme = await create(server, "Huge", [f"#{n % 4096:06x}" for n in range(2_000)])
+    async with themes_app(server, size=(80, 24)) as (app, pilot, _):
+        await select(pilot, app, theme.id)
+        started = time.perf_counter()
+        await pilot.press("e")
+        await wait_until(pilot, lambda: bool(app._notifications))
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        assert time.perf_counter() - started < 5  # it took 84 s before the cap
+        [notice] = list(app._notifications)
+        assert notice.message == (
+            "“Huge” has 2,000 colours: the editor opens palettes of up to 100 "
+            "(PostHog's charts use a few dozen)."
+        )
+
+
+async def test_add_stops_at_the_cap_and_says_why(server: RunningServer) -> None:
+    theme = await create(server, "Full", ["#000000"] * 100)
+    async with themes_app(server, size=(80, 24)) as (app, pilot, _):
+        screen = await open_editor(pilot, app, theme.id)
+        screen.query_one("#colors", OptionList).focus()
+        await pilot.press("a", "d")
+        assert len(screen.state.colors) == 100
+        status = str(screen.query_one("#editor-status").render())
+        assert status.startswith("A palette holds at most 100 colours")

@@ -19,8 +19,8 @@ from textual.widgets.option_list import Option
 
 from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
-from phtui.core.palette import analyse_palette, token_name
-from phtui.core.text import visible
+from phtui.core.palette import MAX_PALETTE_COLORS, analyse_palette, token_name
+from phtui.core.text import clip, visible
 from phtui.core.theme_edit import InvalidDraftError, ThemeEditorState
 from phtui.screens.base import PhScreen, task
 from phtui.screens.confirm import ConfirmScreen
@@ -123,12 +123,22 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         self._edited_row: int | None = None  # the row typed into since the cursor arrived
         self._hex_row: int | None = None  # the row whose colour the hex field holds
         self._binding_state: tuple[bool | None, ...] = ()
+        # A palette past the cap is not opened: its analysis alone would take minutes.
+        self._refusal: str | None = None
+        if len(state.colors) > MAX_PALETTE_COLORS:
+            self._refusal = (
+                f"“{clip(state.name, 40)}” has {len(state.colors):,} colours: the editor opens "
+                f"palettes of up to {MAX_PALETTE_COLORS} (PostHog's charts use a few dozen)."
+            )
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         # Fit the terminal before the first frame: changing a class later restyles every widget.
         self.set_class(self.app.size.width < _WIDE_FROM, "-narrow")
         yield TitleBar()
+        if self._refusal is not None:
+            yield Static(self._refusal, id="editor-status", markup=False)
+            return
         with Horizontal(id="editor-body"):
             with Vertical(id="editor-left"):
                 yield SafeInput(
@@ -146,6 +156,10 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if self._refusal is not None:
+            self.notify(self._refusal, title="Not opened", severity="warning", markup=False)
+            self.dismiss(None)
+            return
         self.sub_title = self._title
         self.query_one("#name", Input).border_title = "Name"
         colour_list = self.query_one("#colors", ColourList)
@@ -276,7 +290,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         return True
 
     def _take_fields(self) -> None:
-        if not self.is_mounted:
+        if not self.is_mounted or self._refusal is not None:
             return
         name_changed = self._take_name()
         hex_changed = self._take_hex()
@@ -338,13 +352,22 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
 
     def action_add_color(self) -> None:
         self._finish_row()
+        if self._refuse_when_full():
+            return
         self.state.add_color()
         self._structural()
 
     def action_duplicate_color(self) -> None:
         self._finish_row()
+        if self._refuse_when_full():
+            return
         self.state.duplicate_color(self.state.cursor)
         self._structural()
+
+    def _refuse_when_full(self) -> bool:
+        if self.state.is_full:
+            self._update_status(f"A palette holds at most {MAX_PALETTE_COLORS} colours")
+        return self.state.is_full
 
     def action_remove_color(self) -> None:
         self._finish_row()
@@ -416,7 +439,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
     # ---- the app's quit guard (docs/CONTRACTS.md) ------------------------------------------
     def unsaved_edits(self) -> str | None:
         self._take_fields()
-        if not self.state.is_dirty:
+        if not self.state.is_dirty or self._refusal is not None:
             return None
         if self.state.is_new:
             return "a new theme"
