@@ -91,7 +91,7 @@ class SafeInput(KeysInOrder, MappedInput):
     def _shown_text(self) -> Text:
         """The value with its escapes styled, and the selection and cursor laid over it."""
         line = self.escaped
-        escape_style = self.get_component_rich_style("safe-input--escape")
+        escape_style = self.get_component_rich_style("safe-input--escape", partial=True)
         text = Text(no_wrap=True, overflow="ignore", end="")
         for run in line.runs:
             piece = line.shown[run.shown_start : run.shown_end]
