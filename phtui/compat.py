@@ -37,6 +37,7 @@ __all__ = [
     "MappedInput",
     "forward_event",
     "hide_event_text",
+    "mark_forwarded",
     "open_without_css_refresh",
     "run_key_binding",
 ]
@@ -319,8 +320,9 @@ class LargeTextArea(TextArea):
 
 
 # -- fields: key bindings in the order keys arrive ------------------------------------------------
-# Internals: `App._check_bindings` (what `App._on_key` runs once a key has bubbled up to it) and
-# `Widget._forward_event` (how the App hands an input event to the focused widget).
+# Internals: `App._check_bindings` (what `App._on_key` runs once a key has bubbled up to it),
+# `Widget._forward_event` (how the App hands an input event to the focused widget) and
+# `Message._set_forwarded` (the mark that stops the App routing a bubbled event again).
 
 
 async def run_key_binding(app: App[Any], key: str) -> bool:
@@ -336,6 +338,11 @@ def forward_event(target: DOMNode, event: events.Key | events.Paste) -> None:
 
     assert isinstance(target, Widget)
     target._forward_event(event)
+
+
+def mark_forwarded(event: events.Key | events.Paste) -> None:
+    """Mark an input event as handed on by the App, for a widget that handles it directly."""
+    event._set_forwarded()
 
 
 # -- fields: events that never show their text ----------------------------------------------------

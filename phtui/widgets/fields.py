@@ -115,7 +115,7 @@ class SafeInput(KeysInOrder, MappedInput):
     # -- pasting ------------------------------------------------------------------------------
 
     def _on_paste(self, event: events.Paste) -> None:
-        if self.forward_if_unfocused(event):
+        if self.keep_in_order(event):
             return
         event.stop()
         event.prevent_default()  # Input's own handler would cut at any line separator

@@ -69,7 +69,7 @@ class SafeTextArea(KeysInOrder, TextArea):
         return text.translate({ord(char): escape_char(char) for char in unsafe})
 
     async def _on_paste(self, event: events.Paste) -> None:
-        if not self.forward_if_unfocused(event):
+        if not self.keep_in_order(event):
             event.text = self.prepare_paste(event.text)  # TextArea's own handler inserts it
 
     # -- drawing ------------------------------------------------------------------------------

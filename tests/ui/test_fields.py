@@ -254,3 +254,32 @@ async def test_text_area_keys_in_a_burst_land_in_order() -> None:
         await pilot.pause()
         burst(app, "home", *"<", "end", *">", "enter", *"two", "backspace", "left", *"!")
         await wait_until(pilot, lambda: area.text == "<one>\nt!w", timeout=3)
+
+
+async def test_a_binding_that_closes_the_fields_screen_runs_to_its_end() -> None:
+    # The field hands a binding to the App's task: an action may wait for the field's own
+    # screen to close, which would never happen if the field itself were running it.
+    from textual.binding import Binding
+    from textual.screen import Screen
+
+    class Form(Screen[None]):
+        BINDINGS = [Binding("ctrl+o", "back")]
+
+        def compose(self) -> ComposeResult:
+            yield SafeInput("x")
+            yield SafeTextArea("y")
+
+        async def action_back(self) -> None:
+            await self.app.pop_screen()
+            self.app.notify("closed")
+
+    app = App[None]()
+    async with app.run_test() as pilot:
+        for field in (SafeInput, SafeTextArea):
+            await app.push_screen(Form())
+            app.screen.query_one(field).focus()
+            await pilot.pause()
+            burst(app, "ctrl+o", *"typed after")
+            await wait_until(pilot, lambda: not isinstance(app.screen, Form), timeout=3)
+            await wait_until(pilot, lambda: len(app._notifications) > 0, timeout=3)
+            app.clear_notifications()
