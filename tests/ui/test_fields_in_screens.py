@@ -292,3 +292,33 @@ async def test_add_stops_at_the_cap_and_says_why(server: RunningServer) -> None:
         assert len(screen.state.colors) == 100
         status = str(screen.query_one("#editor-status").render())
         assert status.startswith("A palette holds at most 100 colours")
+
+
+async def test_a_burst_through_the_colour_list_lands_in_the_next_field(
+    server: RunningServer,
+) -> None:
+    theme = await create(server, "Brand", ["#1d4aff", "#f54e00"])
+    async with themes_app(server, size=(80, 24)) as (app, pilot, _):
+        screen = await open_editor(pilot, app, theme.id)
+        name, hex_field = screen.query_one("#name", Input), screen.query_one("#hex", Input)
+        burst(app, "shift+tab", "shift+tab", "end", *" v2")  # hex -> list -> name, then type
+        await wait_until(pilot, lambda: screen.state.name == "Brand v2", timeout=3)
+        burst(app, "tab", "tab", "ctrl+u")  # name -> list -> hex, clear it, then paste
+        burst_paste(app, "#654321")
+        await wait_until(pilot, lambda: screen.state.colors[0] == "#654321", timeout=3)
+        assert app.focused is hex_field and name.value == "Brand v2"
+
+
+async def test_moving_through_colours_in_a_burst_ends_on_the_last_one(
+    server: RunningServer,
+) -> None:
+    # Each move highlights a list row; the list's messages about it arrive after the burst.
+    theme = await create(server, "Moves", ["#111111", "#222222", "#333333", "#444444"])
+    async with themes_app(server, size=(80, 24)) as (app, pilot, _):
+        screen = await open_editor(pilot, app, theme.id)
+        hex_field = screen.query_one("#hex", Input)
+        burst(app, "down", "down", "down", "up", "up", "down")
+        await wait_until(pilot, lambda: hex_field.value == "#333333", timeout=3)
+        for _ in range(5):
+            await pilot.pause()
+        assert screen.state.cursor == 2 and hex_field.value == "#333333"

@@ -27,6 +27,7 @@ from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.themes.palette_import import PaletteImportScreen
 from phtui.widgets.fields import SafeInput
 from phtui.widgets.key_bar import KeyBar
+from phtui.widgets.keys_in_order import KeysInOrder
 from phtui.widgets.themes.palette_analysis import analysis_summary
 from phtui.widgets.themes.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.themes.swatches import DepthNote, chip
@@ -40,8 +41,11 @@ _WIDE_FROM = 100
 _GUARDED = ("save", "undo", "redo", "duplicate_color", "remove_color", "move_color")
 
 
-class ColourList(OptionList):
-    """The palette, one row per colour; single keys act on the highlighted colour."""
+class ColourList(KeysInOrder, OptionList):
+    """The palette, one row per colour; single keys act on the highlighted colour.
+
+    Keys in order: a burst from the name field to the hex field passes through this list.
+    """
 
     BINDINGS = [
         Binding("a", "screen.add_color", "Add", id="editor.add_color"),
@@ -302,9 +306,12 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         self._finish_row()
 
     @on(OptionList.OptionHighlighted, "#colors")
-    def _row_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_index != self.state.cursor:
-            self._select(event.option_index)
+    def _row_highlighted(self) -> None:
+        # As for the fields: the list's highlight now, not the message's, which may be stale
+        # (a burst of up/down moves the highlight several times before the first one arrives).
+        index = self.query_one("#colors", ColourList).highlighted
+        if index is not None and index != self.state.cursor:
+            self._select(index)
 
     @on(OptionList.OptionSelected, "#colors")
     def _row_selected(self) -> None:
