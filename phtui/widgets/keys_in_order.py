@@ -82,8 +82,9 @@ class KeysInOrder(_Field):
         self._held = []
         self.app.call_later(self._run_binding, event.key)
 
-    async def _on_paste(self, event: events.Paste) -> None:
-        # A widget that takes no paste (a list) still holds one, or sends it on.
+    def on_paste(self, event: events.Paste) -> None:
+        # A widget that takes no paste (a list) still holds one, or sends it on. (Fields check
+        # first in their own paste handler, which runs before this one.)
         self.keep_in_order(event)
 
     async def _run_binding(self, key: str) -> None:
