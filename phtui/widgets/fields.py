@@ -170,6 +170,7 @@ class SecretInput(SafeInput):
     ) -> None:
         super().__init__(value, placeholder, password=password, **kwargs)
 
-    def post_message(self, message: Message) -> bool:
-        # Every Key and Paste the App hands this field arrives here first.
-        return super().post_message(hide_event_text(message))
+    async def on_event(self, event: events.Event) -> None:
+        # Every event this field handles passes here before Textual logs it: those the App
+        # hands over, and those held while a binding ran.
+        await super().on_event(hide_event_text(event))
