@@ -100,6 +100,18 @@ async def test_run_key_binding_runs_the_binding_of_the_focused_widget() -> None:
         assert not await run_key_binding(app, "f19")
 
 
+def test_mark_forwarded_sets_the_flag_the_app_reads() -> None:
+    # `mark_forwarded` calls `Message._set_forwarded`; App.on_event routes only unforwarded input.
+    from textual import events
+
+    from phtui.compat import mark_forwarded
+
+    assert "not event.is_forwarded" in inspect.getsource(App.on_event)
+    event = events.Paste("x")
+    mark_forwarded(event)
+    assert event.is_forwarded
+
+
 async def test_forward_event_marks_the_event_forwarded() -> None:
     from textual import events
 
