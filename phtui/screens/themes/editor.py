@@ -160,7 +160,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
                 yield PaletteChart(self.state.preview_colors(), id="editor-chart")
                 yield Static("", id="editor-summary", markup=False)
         yield Static("", id="editor-status", markup=False)
-        yield DepthNote(id="depth-note", markup=False)
+        yield DepthNote(id="depth-note", markup=False, hint=" click ✕")  # escape closes here
         yield KeyBar()
 
     def on_mount(self) -> None:
