@@ -4,7 +4,9 @@ project's quota and PostHog refusing datasets altogether."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +26,7 @@ from phtui.screens.datasets.items import DatasetItemsScreen
 from phtui.screens.datasets.picker import DatasetsScreen
 from phtui.server.runner import RunningServer, start_server
 from tests.clients import quick_client
+from tests.terminal import terminal
 from tests.ui.support import record_calls, wait_until
 
 Size = tuple[int, int]
@@ -405,3 +408,51 @@ async def test_datasets_not_enabled_is_said_once_in_the_list(
         await wait_until(pilot, lambda: len(screen.datasets) == 4)
         assert screen.unavailable is None and screen.table.display
         assert not empty.display
+
+
+# ------------------------------------------------------------------- a real terminal
+
+
+def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20) -> bool:
+    """Poll the server (from a sync test) until `check` holds."""
+    deadline = time.monotonic() + timeout
+    while not asyncio.run(check()):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_bursts_in_a_real_terminal_take_effect_in_order(
+    fresh_revisioned_server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys written in one go, as a fast typist or `tmux send-keys` sends them: a search, then
+    archive; then a new dataset's name, tab, description and ctrl+s."""
+    server = fresh_revisioned_server
+    newest = server.create_dataset("zz newest")
+    wanted = server.create_dataset("RAG wanted", created_at=BEFORE)
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", server.api_key)
+    monkeypatch.setenv("PHTUI_CONFIG", str(tmp_path / "config.toml"))
+    args = ["-m", "phtui", "--host", server.url, "--project", str(server.project_id)]
+
+    async def archived(dataset_id: str) -> bool:
+        async with quick_client(server) as client:
+            return (await client.get_dataset(dataset_id)).archived
+
+    async def created() -> bool:
+        async with quick_client(server) as client:
+            found = await client.find_datasets_by_name("Burst name")
+            return [d.description for d in found] == ["Burst desc"]
+
+    with terminal(args, data_dir=tmp_path / "data") as screen:
+        screen.wait_for(lambda text: "Default Theme" in text)
+        screen.write(b"2")
+        screen.wait_for(lambda text: "RAG wanted" in text and "2 of 20 datasets" in text)
+        screen.write(b"/RAG\rd")
+        assert eventually(lambda: archived(wanted))
+        assert not asyncio.run(archived(newest))
+        screen.write(b"nBurst name\tBurst desc\x13")
+        assert eventually(created)
+        screen.write(b"\x11")  # ctrl+q
+        assert screen.child.wait(timeout=15) == 0
+    assert "Traceback" not in screen.text()

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Static, TextArea
 
 from phtui.api.errors import (
     ConflictError,
@@ -28,6 +28,7 @@ from phtui.api.errors import (
     ValidationError,
 )
 from phtui.api.models import Dataset
+from phtui.compat import forward_event
 from phtui.core.dataset_fields import (
     DatasetField,
     conflict_field,
@@ -43,9 +44,11 @@ from phtui.core.jsondoc import pretty
 from phtui.core.text import clip, one_line
 from phtui.screens.base import PhModal, task
 from phtui.screens.confirm import ConfirmScreen
+from phtui.widgets.fields import SafeInput
 from phtui.widgets.json_editor import JsonEditor
 
 FIELDS: tuple[DatasetField, ...] = ("name", "description", "metadata")
+_HANDED_ON = "_phtui_handed_on"  # marks a key the form passed to its focused field
 
 
 class DatasetFormScreen(PhModal[Dataset | None]):
@@ -74,7 +77,8 @@ class DatasetFormScreen(PhModal[Dataset | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="dataset_form.save", priority=True),
+        # Not a priority binding: in a burst, fields run it in order, after the text before it.
+        Binding("ctrl+s", "save", "Save", id="dataset_form.save"),
         Binding("escape", "cancel", "Cancel", id="dataset_form.cancel"),
     ]
 
@@ -100,11 +104,11 @@ class DatasetFormScreen(PhModal[Dataset | None]):
             yield Static(title, id="form-title", markup=False)
             with Vertical(classes="form-field"):
                 yield Static("Name (required)", classes="form-label", markup=False)
-                yield Input(dataset.name if dataset else "", id="form-name", compact=True)
+                yield SafeInput(dataset.name if dataset else "", id="form-name", compact=True)
                 yield Static("", id="name-problem", classes="form-problem", markup=False)
             with Vertical(classes="form-field"):
                 yield Static("Description", classes="form-label", markup=False)
-                yield Input(
+                yield SafeInput(
                     (dataset.description or "") if dataset else "",
                     id="form-description",
                     compact=True,
@@ -119,7 +123,21 @@ class DatasetFormScreen(PhModal[Dataset | None]):
 
     def on_mount(self) -> None:
         self._initial = self._input_texts()
-        self.query_one("#form-name", Input).focus()
+        self.set_focus(self.query_one("#form-name", Input))  # now: keys may be waiting
+
+    def on_key(self, event: events.Key) -> None:
+        """A burst that opened this form (`n`, a name, tab, a description) sends its first keys
+        here, to the form itself, before any field had the focus: hand each, in order, to the
+        field that has the focus now. Keys that come up from a field go on as usual."""
+        field = self.focused
+        if isinstance(field, Input | TextArea) and not getattr(event, _HANDED_ON, False):
+            copy = event.copy()
+            setattr(copy, _HANDED_ON, True)  # once: if it comes back up, it goes on
+            event.stop()
+            event.prevent_default()
+            forward_event(field, copy)
+            return
+        super().on_key(event)
 
     # ------------------------------------------------------------------------------ state
 

@@ -24,7 +24,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -41,7 +41,9 @@ from phtui.screens.base import ServicesMixin, task
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.datasets.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
 from phtui.widgets.datasets.pager import Pager
+from phtui.widgets.fields import SafeInput
 from phtui.widgets.key_bar import KeyBar
+from phtui.widgets.keys_in_order import KeysInOrder
 from phtui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -85,6 +87,33 @@ class Columns:
         columns = 5 if wide else 4
         fixed = name + ITEMS_WIDTH + dates + columns * CELL_PADDING + 2  # 2: scrollbar room
         return cls(wide=wide, name=name, description=max(width - fixed, 10))
+
+
+class DatasetTable(KeysInOrder, DataTable[Text]):
+    """The dataset table. Keys in order: a burst such as `/RAG⏎d` passes through it (`/`
+    moves the focus to the search field, which must get the letters that follow)."""
+
+    def consumes_key(self, event: events.Key) -> bool:
+        return False  # a table inserts nothing: every key is a binding, run as it is read
+
+
+class SearchField(SafeInput):
+    """The search field. Enter and escape act at once, as the keys are read: in a burst
+    (`/RAG⏎d`) the search has started and the table has the focus before `d` is read."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave search", id="datasets.leave_search", show=False),
+    ]
+
+    async def action_submit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, DatasetsScreen):
+            screen.submit_search()
+
+    def action_leave(self) -> None:
+        screen = self.screen
+        if isinstance(screen, DatasetsScreen):
+            screen.leave_search()
 
 
 class DatasetsScreen(PagedScreen):
@@ -142,14 +171,11 @@ class DatasetsScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Horizontal(id="datasets-bar"):
-            yield Input(placeholder="Search datasets… (/)", id="datasets-search")
+            yield SearchField(placeholder="Search datasets… (/)", id="datasets-search")
             yield Static("", id="datasets-view", markup=False)
             yield Static("", id="datasets-quota", markup=False)
             yield Static(SORTS[0][1], id="datasets-sort", markup=False)
-        table: DataTable[Text] = DataTable(
-            id="datasets-table", cursor_type="row", zebra_stripes=True
-        )
-        yield table
+        yield DatasetTable(id="datasets-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="datasets-empty", markup=False)
         yield Pager("datasets", id="datasets-pager")
         yield KeyBar()
@@ -485,23 +511,23 @@ class DatasetsScreen(PagedScreen):
             self._search = text
             self.load(0)
 
-    @on(Input.Submitted, "#datasets-search")
-    def _search_submitted(self) -> None:
+    def submit_search(self) -> None:
+        """Enter in the search field: search now, back to the table."""
         if self._search_timer is not None:
             self._search_timer.stop()
         self._apply_search()
-        self.table.focus()
+        self.set_focus(self.table)  # now, not after the keys already read (`focus()` waits)
 
-    def key_escape(self) -> None:
-        search = self.query_one("#datasets-search", Input)
-        if search.has_focus:
-            if search.value:
-                search.value = ""
-                self._apply_search()
-            self.table.focus()
+    def leave_search(self) -> None:
+        """Escape in the search field: clear it (a search is undone), back to the table."""
+        search = self.query_one(SearchField)
+        if search.value:
+            search.value = ""
+            self.submit_search()
+        self.set_focus(self.table)
 
     def action_search(self) -> None:
-        self.query_one("#datasets-search", Input).focus()
+        self.set_focus(self.query_one(SearchField))
 
     def action_sort(self) -> None:
         self._sort = (self._sort + 1) % len(SORTS)
