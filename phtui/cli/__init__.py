@@ -24,10 +24,14 @@ subcommands:
                         run the PostHog-compatible local server (prints its key)
   phtui config path     print the config file's path
   phtui config show     print the effective settings (the API key is never shown)
+  phtui datasets pull DATASET [--revision N] [-o FILE]
+                        write a dataset's items to a file (PostHog's export format)
+  phtui datasets push DATASET FILE [--dry-run]
+                        create and update items from a file (says first with --dry-run)
   phtui export DATASET [-o FILE]
-                        export a dataset's items to JSONL or JSON
+                        the same as phtui datasets pull
   phtui import DATASET FILE
-                        create dataset items from a JSONL file (resumable)
+                        create dataset items from a file (resumable, never twice)
   Each has --help.
 
 environment:
@@ -170,8 +174,15 @@ def import_command(argv: list[str]) -> int:
     return main_import(argv)
 
 
+def datasets_command(argv: list[str]) -> int:
+    from phtui.cli.datasets import main as datasets_main
+
+    return datasets_main(argv)
+
+
 SUBCOMMANDS = {
     "server": server_command,
+    "datasets": datasets_command,
     "config": config_command,
     "export": export_command,
     "import": import_command,
