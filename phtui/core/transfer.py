@@ -32,7 +32,9 @@ Every record carries a `client_item_id` (its own or the derived one, see `transf
 
 - Revisioned servers: creates send it, so PostHog makes them idempotent: a rerun, a retry after
   a lost answer (the client repeats such a create itself) or two imports of the same file at once
-  never create an item twice. An answer describing an item that existed before this import
+  never create an item twice. A dataset that is not much bigger than the file is read first, and
+  lines it has with the same content are not sent again (a rerun costs a few page reads instead
+  of a request per line). An answer describing an item that existed before this import
   started (its revision is not newer than the dataset's revision then) counts as "already in
   the dataset". 409s are per line: `client_item_id_conflict` names the line and what to do;
   `limit_reached` stops the import and says how many lines fit.
@@ -43,6 +45,8 @@ Every record carries a `client_item_id` (its own or the derived one, see `transf
   created again; lines whose answer is lost during a run are looked for the same way at its end.
 - 429s are waited out and shown. After `CONNECTION_FAILURES` requests in a row fail to reach
   PostHog, the import stops and says how to resume instead of trying every remaining line.
+- A record exported from the very dataset it is imported into (its `dataset_id`) whose
+  `item_id` the dataset has is already there, key or no key.
 - Cancelling (Ctrl+C, Esc) leaves the report with the counts so far; running the same import
   again resumes it.
 """
@@ -123,6 +127,7 @@ CONNECTION_FAILURES: Final = 8  # requests in a row that could not reach PostHog
 AUTO_JOB_TIMEOUT: Final = 120.0  # then read the items directly instead
 JOB_TIMEOUT: Final = 2130.0  # PostHog fails a job pending longer (35.5 minutes)
 DEFAULT_RATE_LIMIT_WAIT: Final = 5.0
+PREFETCH_ITEMS: Final = 1_000  # read a dataset up to this size (or twice the file) to skip lines
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (done, total) as a transfer advances (the simple form of an observer)."""
@@ -634,6 +639,7 @@ class ImportReport:
     notes: list[LineProblem] = field(default_factory=list)
     not_run: int = 0  # lines not done (the import stopped or was interrupted)
     stopped: str | None = None  # why the import stopped before the end
+    stop_kind: str = ""  # "limit" (rerunning will not help) or "unreachable"
     interrupted: bool = False
     api: DatasetsApi | None = None
     ledger: Path | None = None
@@ -649,6 +655,9 @@ class ImportReport:
 
     @property
     def resumable(self) -> bool:
+        """Running the same import again would do more (not after the dataset filled up)."""
+        if self.stop_kind == "limit":
+            return False
         return bool(self.unknown or self.stopped or self.interrupted or self.not_run)
 
     def summary(self) -> str:
@@ -1106,7 +1115,9 @@ class _ImportRun:
     async def run(self, records: list[ItemRecord]) -> None:
         report, engine = self.report, self.engine
         self._progress()
-        todo = await self._classic_resume(records) if engine.ledger is not None else records
+        todo = await self._skip_present(records)
+        if engine.ledger is not None:
+            todo = await self._classic_resume(todo)
         try:
             await engine.run_all(todo, self._one)
             if engine.stopped is None and self.unknown:
@@ -1123,15 +1134,61 @@ class _ImportRun:
             report.not_run = report.total - report.handled
             if engine.stopped is not None:
                 report.stopped = engine.stopped
+                report.stop_kind = engine.stop_kind
                 if engine.stop_kind == "limit":
                     report.stopped += (
-                        f" {report.imported:,} of this file's lines fit and were imported; "
-                        f"{report.not_run:,} were not."
+                        f" {report.imported + report.already:,} of the file's lines are in it; "
+                        f"{report.not_run:,} do not fit: import them into another dataset."
                     )
             self._progress()
 
     def _unknown_problem(self, record: ItemRecord) -> LineProblem:
         return record.problem("sent, but PostHog did not answer: run the import again", "unknown")
+
+    async def _skip_present(self, records: list[ItemRecord]) -> list[ItemRecord]:
+        """Records the dataset has already, found without sending them: those exported from
+        this very dataset whose item it has (key or no key), and (revisioned) those whose key it
+        has with the same content. Saves a request per line on a rerun (429s come sooner than
+        the end of a big file); PostHog stays the judge of everything that is sent."""
+        engine, client = self.engine, self.engine.client
+        from_here = any(r.item_id and r.dataset_id == engine.dataset_id for r in records)
+        revisioned = engine.api == "revisioned"
+        if not from_here and not revisioned:
+            return records
+        if not from_here:
+            first = await engine.call(lambda: client.list_dataset_items(engine.dataset_id, limit=1))
+            if first.count == 0 or first.count > max(PREFETCH_ITEMS, 2 * len(records)):
+                return records  # nothing to find, or reading it costs more than it saves
+        self.observer.status("Reading the dataset, to skip the lines it already has.")
+        active = await engine.call(lambda: client.list_all_dataset_items(engine.dataset_id))
+        items = list(active.items)
+        if revisioned and active.revision is not None:
+            pinned = active.revision
+            archived = await engine.call(
+                lambda: client.list_all_dataset_items(
+                    engine.dataset_id, revision=pinned, archived=True
+                )
+            )
+            items.extend(archived.items)
+        ids = {item.id for item in items}
+        by_key = {item.client_item_id: item for item in items if item.client_item_id}
+        todo = []
+        for record in records:
+            if record.item_id in ids and record.dataset_id == engine.dataset_id:
+                self.report.already += 1
+                continue
+            known = by_key.get(record.client_item_id) if revisioned else None
+            if (
+                known is not None
+                and not known.archived
+                and not known.too_deep
+                and content_key(item_content(known)) == content_key(record.values)
+            ):
+                self.report.already += 1
+                continue
+            todo.append(record)
+        self._progress()
+        return todo
 
     async def _classic_resume(self, records: list[ItemRecord]) -> list[ItemRecord]:
         """Skip records an earlier run imported; look for those it sent without an answer."""

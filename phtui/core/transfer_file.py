@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,6 +61,7 @@ __all__ = [
     "LineProblem",
     "content_key",
     "export_line",
+    "file_name",
     "iso_timestamp",
     "item_content",
     "parse_record",
@@ -214,6 +217,16 @@ def export_line(item: DatasetItem, revision: int | None, dataset_id: str | None 
     return str(_compact(record))
 
 
+def file_name(dataset_name: str, revision: int | None, extension: str = "jsonl") -> str:
+    """The name PostHog gives an export, without its timestamp: `support-answers-r612.jsonl`
+    (Django's slugify of "<name>-r<N>"; no revision part when there is none)."""
+    text = f"{dataset_name}-r{revision}" if revision is not None else dataset_name
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^\w\s-]", "", ascii_text.lower())
+    slug = re.sub(r"[-\s]+", "-", words).strip("-_") or "dataset"
+    return f"{slug}.{extension}"
+
+
 # ----------------------------------------------------------------------- the derived key
 
 
@@ -284,12 +297,18 @@ def _decode(path: Path, content: bytes) -> str:
 
 
 def _array(text: str) -> list[Any] | None:
-    """The entries of a file holding one JSON array, or None if it is not one."""
+    """The entries of a file holding one JSON array of items, or None if it is not one (a JSON
+    Lines file whose only line is an array of something else is a bad line, not an array)."""
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    return value if isinstance(value, list) else None
+    if not isinstance(value, list):
+        return None
+    one_line = len([line for line in text.split("\n") if line.strip()]) == 1
+    if one_line and not any(isinstance(entry, dict) for entry in value):
+        return None
+    return value
 
 
 def _jsonl(text: str) -> Iterable[tuple[int, Any]]:
@@ -323,7 +342,7 @@ def _line_problem(number: int, line: str, error: JsonDocError) -> LineProblem:
     column, message = error.error.column, error.error.message
     if message.startswith("Expecting") and column > len(line.rstrip()):
         opened = "object" if line.lstrip().startswith("{") else "value"
-        message = f"the line ends before the JSON {opened} is complete ({message})"
+        message = f"the line ends before its JSON {opened} is closed"
     else:
         message = f"invalid JSON: {message}"
     return LineProblem(number, message, column=column)
@@ -388,9 +407,9 @@ def parse_record(
     unknown = sorted(set(value) - _KNOWN)
     if unknown:
         return problem(
-            f"unknown field {', '.join(map(repr, unknown))}; an item has "
+            f"unknown field {', '.join(map(repr, unknown))}: an item has "
             + ", ".join(CONTENT_KEYS)
-            + " (or the classic output, ref_trace_id, ref_timestamp, ref_source_id)"
+            + " (classic files: output, ref_*)"
         )
     values: dict[str, Any] = {}
     for name, item_value in value.items():
