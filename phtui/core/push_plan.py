@@ -110,6 +110,7 @@ class PlanEntry:
     fields: Mapping[str, Any] = field(default_factory=dict)  # an update's PATCH fields
     changes: tuple[Change, ...] = ()  # what an update changes, paths from the field name
     note: str = ""  # why it is refused, or what is worth knowing
+    limit: str = ""  # the PostHog limit that refuses it: "items" or "versions"
 
     def describe(self) -> str:
         """One line (changes indented below an update), server text made safe to print."""
@@ -230,7 +231,7 @@ async def plan_push(
         total=items_file.total,
     )
     _apply_item_limit(plan)
-    at_limit = [e for e in plan.entries if e.note.startswith(_AT_VERSION_LIMIT)]
+    at_limit = [e for e in plan.entries if e.limit == "versions"]
     if at_limit:
         one = len(at_limit) == 1
         plan.limits.append(
@@ -239,9 +240,6 @@ async def plan_push(
             "refused (create a new item instead)."
         )
     return plan
-
-
-_AT_VERSION_LIMIT: Final = "at PostHog's limit of"
 
 
 def _apply_item_limit(plan: PushPlan) -> None:
@@ -258,7 +256,9 @@ def _apply_item_limit(plan: PushPlan) -> None:
     )
     refused = {id(entry) for entry in over}
     plan.entries = [
-        PlanEntry(entry.record, Action.REFUSED, note=note) if id(entry) in refused else entry
+        PlanEntry(entry.record, Action.REFUSED, note=note, limit="items")
+        if id(entry) in refused
+        else entry
         for entry in plan.entries
     ]
     plan.limits.append(
@@ -363,8 +363,8 @@ class _Planner:
             )
         if not fields:
             return PlanEntry(record, Action.UNCHANGED, item, note=note)
-        merged = {name: current.get(name) for name in CONTENT_FIELDS} | {
-            name: value for name, value in fields.items() if name in CONTENT_FIELDS
+        merged = {name: _normal(name, current.get(name)) for name in CONTENT_FIELDS} | {
+            name: _normal(name, value) for name, value in fields.items() if name in CONTENT_FIELDS
         }
         problem = check_update(merged)
         if problem is not None:
@@ -375,7 +375,8 @@ class _Planner:
                 record,
                 Action.REFUSED,
                 item,
-                note=f"item {item.id} is {_AT_VERSION_LIMIT} {limit} versions",
+                note=f"item {item.id} is at PostHog's limit of {limit} versions",
+                limit="versions",
             )
         return PlanEntry(record, Action.UPDATE, item, fields, tuple(changes), note)
 
