@@ -25,7 +25,6 @@ import contextlib
 import re
 import sys
 import time
-import unicodedata
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +48,7 @@ from phtui.core.transfer import (
     export_items,
     import_items,
 )
-from phtui.core.transfer_file import ItemFileError, LineProblem, read_items_file
+from phtui.core.transfer_file import ItemFileError, LineProblem, file_name, read_items_file
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -57,6 +56,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 class UsageError(Exception):
     """Something to fix before the command can run: one line on stderr, exit status 2."""
+
+
+class CommandFailed(Exception):
+    """The command ran and failed: one line on stderr, exit status 1."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -179,9 +182,12 @@ def _resolve(options: argparse.Namespace) -> ResolvedProfile:
     return resolved
 
 
-def _client(resolved: ResolvedProfile) -> PostHogClient:
+def _client(resolved: ResolvedProfile, observer: CliObserver) -> PostHogClient:
+    """The client, its waits (429s, retries) shown from the first request on."""
     assert resolved.api_key is not None and resolved.project_id is not None
-    return PostHogClient(resolved.host, resolved.api_key, resolved.project_id)
+    return PostHogClient(
+        resolved.host, resolved.api_key, resolved.project_id, on_wait=observer.waiting
+    )
 
 
 async def find_dataset(client: PostHogClient, wanted: str) -> Dataset:
@@ -214,18 +220,11 @@ async def _archived_named(client: PostHogClient, name: str) -> list[Dataset]:
     return found
 
 
-def slug(name: str) -> str:
-    """A file name part from a dataset name, as PostHog names its export files."""
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    words = re.sub(r"[^\w\s-]", "", ascii_text.lower())
-    return re.sub(r"[-\s]+", "-", words).strip("-_") or "dataset"
-
-
 def default_file_name(dataset: Dataset, fmt: ExportFormat, revision: int | None = None) -> str:
     """`support-answers-r612.jsonl` (no revision part on classic servers)."""
-    pinned = revision if revision is not None else dataset.current_revision
-    suffix = f"-r{pinned}" if pinned is not None else ""
-    return f"{slug(dataset.name)}{suffix}.{fmt.value}"
+    return file_name(
+        dataset.name, revision if revision is not None else dataset.current_revision, fmt.value
+    )
 
 
 # ----------------------------------------------------------------------------- progress
@@ -372,13 +371,13 @@ async def _pull(options: argparse.Namespace, resolved: ResolvedProfile, state: _
     if options.revision is not None and options.revision < 1:
         raise UsageError("--revision must be a number above 0.")
     state.interrupted = lambda: "Export interrupted: no file was written."
-    async with _client(resolved) as client:
+    observer = CliObserver(sys.stderr, "items")
+    async with _client(resolved, observer) as client:
         dataset = await find_dataset(client, options.dataset)
         name = output or Path(default_file_name(dataset, fmt, options.revision))
         destination = name.expanduser().absolute()
         if destination.exists() and not options.force:
             raise UsageError(f"{destination} already exists: use --force to replace it.")
-        observer = CliObserver(sys.stderr, "items")
         method = ExportMethod.DIRECT if options.direct else ExportMethod.AUTO
         async with _live(observer):
             result = await export_items(
@@ -413,7 +412,7 @@ async def _import(options: argparse.Namespace, resolved: ResolvedProfile, state:
     report = ImportReport(total=items_file.total)
     state.interrupted = report.interrupted_text
     observer = CliObserver(sys.stderr, "lines", source=options.file)
-    async with _client(resolved) as client:
+    async with _client(resolved, observer) as client:
         dataset = await find_dataset(client, options.dataset)
         async with _live(observer):
             try:
@@ -426,9 +425,12 @@ async def _import(options: argparse.Namespace, resolved: ResolvedProfile, state:
                     report=report,
                 )
             except PostHogError as error:
-                if report.handled:
-                    observer.say(f"Stopped after {report.handled:,} lines: {report.summary()}.")
-                raise error from None
+                if not report.handled or isinstance(error, TransferError):
+                    raise
+                raise CommandFailed(
+                    f"{error} Stopped after {report.handled:,} of {report.total:,} lines "
+                    f"({report.counts()}): run the same import again to resume."
+                ) from None
     _err(f"Import into {dataset.name!r}: {report.summary()}.")
     if report.stopped:
         _err(f"Stopped: {report.stopped}")
@@ -449,7 +451,7 @@ async def _push(options: argparse.Namespace, resolved: ResolvedProfile, state: _
         raise UsageError("--concurrency must be at least 1.")
     items_file = _read(options.file)
     observer = CliObserver(sys.stderr, "changes", source=options.file)
-    async with _client(resolved) as client:
+    async with _client(resolved, observer) as client:
         dataset = await find_dataset(client, options.dataset)
         state.interrupted = lambda: "Push interrupted before any change: nothing was sent."
         async with _live(observer):
@@ -502,7 +504,7 @@ def run_command(prog: str, runner: Runner, options: argparse.Namespace) -> int:
     except (UsageError, TransferError, DestinationExistsError) as error:
         _err(f"{prog}: {error}")
         return EXIT_USAGE
-    except PostHogError as error:
+    except (PostHogError, CommandFailed) as error:
         _err(f"{prog}: {error}")
         return EXIT_FAILED
     except OSError as error:

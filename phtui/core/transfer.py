@@ -195,6 +195,9 @@ def reporting_waits(client: PostHogClient, observer: TransferObserver) -> Iterat
     """Route the client's waits (429s, retries) to `observer` while the block runs; a hook the
     client had is still called, and put back afterwards."""
     previous = client.on_wait
+    if previous == observer.waiting:  # the caller routed them there already
+        yield
+        return
 
     def hook(seconds: float, reason: str) -> None:
         observer.waiting(seconds, reason)
@@ -875,8 +878,9 @@ class Engine:
                 item = await self.call(
                     lambda: self.client.create_dataset_item(
                         self.dataset_id,
+                        input=fields.get("input"),  # classic servers take an item without one
                         client_item_id=record.client_item_id,
-                        **fields,
+                        **{name: v for name, v in fields.items() if name != "input"},
                     )
                 )
             except LimitReachedError as error:
