@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import re
 import sys
 import time
@@ -52,6 +53,7 @@ from phtui.core.transfer_file import ItemFileError, LineProblem, file_name, read
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer cut off by `head`
 
 
 class UsageError(Exception):
@@ -313,7 +315,8 @@ class CliObserver(TransferObserver):
     def _draw_wait(self) -> None:
         left = self._wait_until - time.monotonic()
         if left > 0:
-            self._draw(f"{self._wait_reason}: waiting {_seconds(left)}")
+            done = f"{self._progress} · " if self._progress else ""
+            self._draw(f"{done}{self._wait_reason}: waiting {_seconds(left)}")
         elif self._progress:
             self._wait_until = 0.0
             self._draw(self._progress)
@@ -510,6 +513,11 @@ def run_command(prog: str, runner: Runner, options: argparse.Namespace) -> int:
     except OSError as error:
         _err(f"{prog}: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`... --dry-run | head`): stop quietly, as `head`'s writers do.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         text = state.interrupted() if state.interrupted is not None else "interrupted."
         print(file=sys.stderr)

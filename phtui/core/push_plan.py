@@ -17,10 +17,12 @@ is a 409, reported and never overwritten. Fields the record leaves out are left 
 Fields fixed at create (source output, provenance) cannot change: a difference is noted, not
 sent. An item matched through its derived key but edited since is left as it is.
 
-*Refused*, never sent: records PostHog would refuse (`item_fields` checks), matches that are
-archived (restore them first), two records for one item, updates of items at PostHog's version
-limit and creates past its item limit (`ITEM_LIMIT` and `VERSION_LIMIT`, PostHog's documented
-600 and 40; archived items count towards the first).
+*Refused*: records PostHog would refuse (`item_fields` checks), matches that are archived
+(restore them first) and two records for one item are never sent. Updates of items at PostHog's
+version limit and creates past its item limit (`ITEM_LIMIT` and `VERSION_LIMIT`, PostHog's
+documented 600 and 40; archived items count towards the first) are refused in the plan and sent
+all the same by `run_push`, since PostHog's limits may have grown: PostHog decides, and a full
+dataset stops the creates, not the updates.
 
 `run_push` carries a plan out with the import's `Engine`: creates carry the record's key
 (revisioned: idempotent; classic: looked for by content when an answer is lost), and an update
@@ -375,6 +377,8 @@ class _Planner:
                 record,
                 Action.REFUSED,
                 item,
+                fields,
+                tuple(changes),
                 note=f"item {item.id} is at PostHog's limit of {limit} versions",
                 limit="versions",
             )
@@ -450,7 +454,11 @@ async def run_push(
     report.total = plan.total
     report.unchanged = plan.count(Action.UNCHANGED)
     report.refused = sorted(
-        [entry.record.problem(entry.note, "refused") for entry in plan.of(Action.REFUSED)]
+        [
+            entry.record.problem(entry.note, "refused")
+            for entry in plan.of(Action.REFUSED)
+            if not entry.limit
+        ]
         + plan.invalid,
         key=lambda problem: problem.line,
     )
@@ -461,6 +469,7 @@ async def run_push(
         watcher,
         concurrency=concurrency,
         base_revision=plan.revision or 0,
+        stop_when_full=False,
     )
     run = _PushRun(engine, plan, report, watcher)
     with reporting_waits(client, watcher):
@@ -476,7 +485,11 @@ class _PushRun:
         self.plan = plan
         self.report = report
         self.observer = observer
-        self.work = [e for e in plan.entries if e.action in (Action.CREATE, Action.UPDATE)]
+        # Changes refused only by PostHog's documented limits are sent all the same: PostHog
+        # may allow more now, and says so (or refuses them) itself.
+        self.work = [
+            e for e in plan.entries if e.action in (Action.CREATE, Action.UPDATE) or e.limit
+        ]
         self.unanswered: list[PlanEntry] = []
         self.done = 0
 
@@ -507,7 +520,7 @@ class _PushRun:
 
     async def _one(self, entry: PlanEntry) -> None:
         try:
-            if entry.action is Action.CREATE:
+            if entry.action is Action.CREATE or entry.limit == "items":
                 outcome = await self.engine.create(entry.record)
                 if outcome == "created":
                     self.report.created += 1

@@ -792,6 +792,7 @@ class Engine:
         base_revision: int,
         ledger: ImportLedger | None = None,
         max_connection_failures: int = CONNECTION_FAILURES,
+        stop_when_full: bool = True,
     ) -> None:
         self.client = client
         self.dataset_id = dataset_id
@@ -804,6 +805,9 @@ class Engine:
         self.failures_in_a_row = 0
         self.stopped: str | None = None  # why the run stops taking lines
         self.stop_kind = ""  # "limit" or "unreachable"
+        # A full dataset (409 limit_reached) stops an import; a push goes on with its updates.
+        self.stop_when_full = stop_when_full
+        self.full = ""  # what PostHog said once the dataset is full
         self.in_flight: set[int] = set()
 
     # -- the pool ----------------------------------------------------------------------------
@@ -869,6 +873,8 @@ class Engine:
         """Create the record's item. Returns "created", "already" or "edited" (a derived key
         whose item was edited since), or raises: `LineFailed` for a problem with this line,
         `LineUnanswered` when the answer was lost, `RunStopped`, or a fatal `PostHogError`."""
+        if self.full and not self.stop_when_full:  # known without asking again
+            raise LineFailed(record.problem(self.full, "limit"))
         fields = record.create_fields()
         self.in_flight.add(record.line)
         try:
@@ -885,7 +891,9 @@ class Engine:
                 )
             except LimitReachedError as error:
                 self._limit(error)
-                raise RunStopped() from None
+                if self.stop_when_full:
+                    raise RunStopped() from None
+                raise LineFailed(record.problem(self.full, "limit")) from None
             except ConflictError as error:
                 return self._conflict(record, error)
             except ValidationError as error:
@@ -907,13 +915,13 @@ class Engine:
             self.in_flight.discard(record.line)
 
     def _limit(self, error: LimitReachedError) -> None:
-        if self.stopped is None:
-            limit = f"{error.limit:,}" if error.limit is not None else "its"
+        limit = f"{error.limit:,}" if error.limit is not None else "its"
+        self.full = (
+            f"The dataset is full: PostHog allows {limit} items per dataset (archived ones count)."
+        )
+        if self.stop_when_full and self.stopped is None:
             self.stop_kind = "limit"
-            self.stopped = (
-                f"The dataset is full: PostHog allows {limit} items per dataset (archived ones "
-                "count)."
-            )
+            self.stopped = self.full
 
     def _conflict(self, record: ItemRecord, error: ConflictError) -> str:
         if error.code == "dataset_archived":

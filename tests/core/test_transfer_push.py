@@ -202,3 +202,30 @@ async def test_faults_during_a_push_leave_no_duplicates(
         )
         again = await plan_push(client, dataset, read_items_file(source))
         assert again.count(Action.UNCHANGED) == 13, again.lines()
+
+
+async def test_posthog_decides_the_limits_on_the_run(
+    fresh_revisioned_server: RunningServer, tmp_path: Path
+) -> None:
+    """The plan says what PostHog's documented limits would refuse; the push sends those
+    changes all the same (PostHog's limits may have grown), and a full dataset stops the
+    creates, not the updates."""
+    server = fresh_revisioned_server
+    async with quick(server) as client:
+        roomy = (await client.create_dataset("roomy")).id
+        source = _write(tmp_path / "four.jsonl", [{"input": n} for n in range(4)])
+        plan = await plan_push(client, roomy, read_items_file(source), item_limit=2)
+        assert (plan.count(Action.CREATE), plan.count(Action.REFUSED)) == (2, 2)
+        report = await run_push(client, plan)
+        assert report.ok and report.created == 4
+
+        server.options.max_items_per_dataset = 3
+        full = (await client.create_dataset("nearly full")).id
+        await client.create_dataset_item(full, input="keyed", client_item_id="k")
+        await client.create_dataset_item(full, input="other")
+        rows = [{"input": f"new {n}"} for n in range(3)] + [{"client_item_id": "k", "input": "v2"}]
+        plan = await plan_push(client, full, read_items_file(_write(tmp_path / "f.jsonl", rows)))
+        report = await run_push(client, plan, concurrency=1)
+    assert (report.created, report.updated) == (1, 1)
+    assert [(p.line, p.code) for p in report.failed] == [(2, "limit"), (3, "limit")]
+    assert "The dataset is full: PostHog allows 3 items per dataset" in report.failed[0].message
