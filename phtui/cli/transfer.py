@@ -29,18 +29,18 @@ import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
 from phtui.api import PostHogClient
 from phtui.api.errors import NotFoundError, PostHogError, UnsupportedError, ValidationError
 from phtui.api.models import Dataset
+from phtui.cli.options import ArgumentParser, CliError, add_connection_options
 from phtui.config import ConfigError, Profile, ResolvedProfile, load_settings
 from phtui.core.push_plan import PushReport, plan_push, run_push
 from phtui.core.text import one_line
 from phtui.core.transfer import (
     DEFAULT_IMPORT_CONCURRENCY,
     RESUME_HINT,
-    DestinationExistsError,
     ExportFormat,
     ExportMethod,
     ImportReport,
@@ -57,38 +57,24 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer cut o
 
 
 class UsageError(Exception):
-    """Something to fix before the command can run: one line on stderr, exit status 2."""
+    """Something to fix before the command can run: becomes a `CliError` (one line, status 2)."""
 
 
 class CommandFailed(Exception):
     """The command ran and failed: one line on stderr, exit status 1."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """A mistake in the options is one line and exit status 2, not a usage block."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see {self.prog} --help)")
-
-
 # ---------------------------------------------------------------------------- arguments
 
 
-def _connection_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", metavar="NAME", help="profile from the config file")
-    parser.add_argument("--host", help="PostHog host, e.g. https://eu.posthog.com")
-    parser.add_argument("--project", type=int, metavar="ID", help="project id")
-
-
 def pull_parser(prog: str = "phtui datasets pull") -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ArgumentParser(
         prog=prog,
         description=(
             "Write a dataset's items to a file in PostHog's export format (JSON Lines), pinned "
             "to one revision. Uses PostHog's export job, or reads the items directly when the "
             "job is not available (PostHog allows 10 a day) or with --direct."
         ),
-        allow_abbrev=False,
     )
     parser.add_argument("dataset", metavar="DATASET", help="dataset id or exact name")
     parser.add_argument(
@@ -104,7 +90,7 @@ def pull_parser(prog: str = "phtui datasets pull") -> argparse.ArgumentParser:
         "--direct", action="store_true", help="read the items directly, without an export job"
     )
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    _connection_options(parser)
+    add_connection_options(parser)
     return parser
 
 
@@ -113,7 +99,7 @@ def export_parser() -> argparse.ArgumentParser:
 
 
 def push_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="phtui datasets push",
         description=(
             "Make a dataset hold a file's items: create the new ones, update those whose "
@@ -121,7 +107,6 @@ def push_parser() -> argparse.ArgumentParser:
             "this dataset), leave the others alone. Reads PostHog's export format and the "
             "classic one. Run it again to resume: nothing is created twice."
         ),
-        allow_abbrev=False,
     )
     parser.add_argument("dataset", metavar="DATASET", help="dataset id or exact name")
     parser.add_argument("file", type=Path, metavar="FILE", help="JSONL file (or a JSON array)")
@@ -134,12 +119,12 @@ def push_parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="with --dry-run: list unchanged lines too"
     )
     _concurrency_option(parser)
-    _connection_options(parser)
+    add_connection_options(parser)
     return parser
 
 
 def import_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="phtui import",
         description=(
             "Create one dataset item per JSONL line (PostHog's export format, or the classic "
@@ -147,12 +132,11 @@ def import_parser() -> argparse.ArgumentParser:
             "one derived from its content), so running the same import again resumes it and "
             "never creates an item twice. To update existing items, use phtui datasets push."
         ),
-        allow_abbrev=False,
     )
     parser.add_argument("dataset", metavar="DATASET", help="dataset id or exact name")
     parser.add_argument("file", type=Path, metavar="FILE", help="JSONL file (or a JSON array)")
     _concurrency_option(parser)
-    _connection_options(parser)
+    add_connection_options(parser)
     return parser
 
 
@@ -184,12 +168,11 @@ def _resolve(options: argparse.Namespace) -> ResolvedProfile:
     return resolved
 
 
-def _client(resolved: ResolvedProfile, observer: CliObserver) -> PostHogClient:
-    """The client, its waits (429s, retries) shown from the first request on."""
+def _client(resolved: ResolvedProfile, observer: CliObserver | None = None) -> PostHogClient:
+    """The client; with an observer, its waits (429s, retries) shown from the first request on."""
     assert resolved.api_key is not None and resolved.project_id is not None
-    return PostHogClient(
-        resolved.host, resolved.api_key, resolved.project_id, on_wait=observer.waiting
-    )
+    on_wait = observer.waiting if observer is not None else None
+    return PostHogClient(resolved.host, resolved.api_key, resolved.project_id, on_wait=on_wait)
 
 
 async def find_dataset(client: PostHogClient, wanted: str) -> Dataset:
@@ -499,25 +482,25 @@ Runner = Callable[[argparse.Namespace, ResolvedProfile, _State], Coroutine[Any, 
 
 
 def run_command(prog: str, runner: Runner, options: argparse.Namespace) -> int:
-    """Run one transfer command: errors become one line and an exit status (module docstring)."""
+    """Run one transfer command (module docstring): something to fix first is a `CliError`
+    (`phtui.cli.main` prints it as one line, exit status 2); a failure is one line here."""
     state = _State()
     try:
         resolved = _resolve(options)
         return asyncio.run(runner(options, resolved, state))
-    except (UsageError, TransferError, DestinationExistsError) as error:
-        _err(f"{prog}: {error}")
-        return EXIT_USAGE
+    except (UsageError, TransferError) as error:
+        raise CliError(one_line(str(error)), prog=prog) from None
     except (PostHogError, CommandFailed) as error:
         _err(f"{prog}: {error}")
         return EXIT_FAILED
-    except OSError as error:
-        _err(f"{prog}: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
-        return EXIT_USAGE
     except BrokenPipeError:
         # The reader went away (`... --dry-run | head`): stop quietly, as `head`'s writers do.
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        raise CliError(one_line(f"{error.strerror or error}{where}"), prog=prog) from None
     except KeyboardInterrupt:
         text = state.interrupted() if state.interrupted is not None else "interrupted."
         print(file=sys.stderr)
@@ -525,35 +508,17 @@ def run_command(prog: str, runner: Runner, options: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
-def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace | int:
-    """The options, or the exit status when parsing ended the command (--help, a mistake)."""
-    try:
-        return parser.parse_args(list(argv))
-    except UsageError as error:
-        _err(str(error) if str(error).startswith(parser.prog) else f"{parser.prog}: {error}")
-        return EXIT_USAGE
-    except SystemExit as done:  # --help
-        return int(done.code or 0)
-
-
-def _main(prog: str, parser: argparse.ArgumentParser, runner: Runner, argv: Sequence[str]) -> int:
-    options = parse(parser, argv)
-    if isinstance(options, int):
-        return options
-    return run_command(prog, runner, options)
-
-
 def main_export(argv: Sequence[str]) -> int:
-    return _main("phtui export", export_parser(), _pull, argv)
+    return run_command("phtui export", _pull, export_parser().parse_args(list(argv)))
 
 
 def main_import(argv: Sequence[str]) -> int:
-    return _main("phtui import", import_parser(), _import, argv)
+    return run_command("phtui import", _import, import_parser().parse_args(list(argv)))
 
 
 def main_pull(argv: Sequence[str]) -> int:
-    return _main("phtui datasets pull", pull_parser(), _pull, argv)
+    return run_command("phtui datasets pull", _pull, pull_parser().parse_args(list(argv)))
 
 
 def main_push(argv: Sequence[str]) -> int:
-    return _main("phtui datasets push", push_parser(), _push, argv)
+    return run_command("phtui datasets push", _push, push_parser().parse_args(list(argv)))

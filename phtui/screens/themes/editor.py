@@ -43,14 +43,16 @@ class ColourList(OptionList):
     """The palette, one row per colour; single keys act on the highlighted colour."""
 
     BINDINGS = [
-        Binding("a", "screen.add_color", "Add", id="editor.add_color"),
-        Binding("d", "screen.duplicate_color", "Duplicate", id="editor.duplicate_color"),
-        Binding("x,delete", "screen.remove_color", "Remove", id="editor.remove_color"),
-        Binding("shift+up,K", "screen.move_color(-1)", "Move up", id="editor.move_up"),
-        Binding("shift+down,J", "screen.move_color(1)", "Move down", id="editor.move_down"),
-        Binding("i", "screen.import_palette", "Import", id="editor.import"),
-        Binding("plus,equals_sign", "screen.series(1)", "+series", id="editor.more_series"),
-        Binding("minus", "screen.series(-1)", "-series", id="editor.fewer_series", show=False),
+        Binding("a", "screen.add_color", "Add", id="theme_editor.add_color"),
+        Binding("d", "screen.duplicate_color", "Duplicate", id="theme_editor.duplicate_color"),
+        Binding("x,delete", "screen.remove_color", "Remove", id="theme_editor.remove_color"),
+        Binding("shift+up,K", "screen.move_color(-1)", "Move up", id="theme_editor.move_up"),
+        Binding("shift+down,J", "screen.move_color(1)", "Move down", id="theme_editor.move_down"),
+        Binding("i", "screen.import_palette", "Import", id="theme_editor.import"),
+        Binding("plus,equals_sign", "screen.series(1)", "+series", id="theme_editor.more_series"),
+        Binding(
+            "minus", "screen.series(-1)", "-series", id="theme_editor.fewer_series", show=False
+        ),
     ]
 
 
@@ -104,15 +106,17 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="editor.save"),
-        Binding("escape", "close", "Close", id="editor.close"),
-        Binding("ctrl+z", "undo", "Undo", id="editor.undo"),
-        Binding("ctrl+y", "redo", "Redo", id="editor.redo"),
-        Binding("up", "step(-1)", "Previous colour", id="editor.previous", show=False),
-        Binding("down", "step(1)", "Next colour", id="editor.next", show=False),
-        Binding("ctrl+t", "chart_kind", "Bar/line", id="editor.chart_kind"),
+        Binding("ctrl+s", "save", "Save", id="theme_editor.save"),
+        Binding("escape", "close", "Close", id="theme_editor.close"),
+        Binding("ctrl+z", "undo", "Undo", id="theme_editor.undo"),
+        Binding("ctrl+y", "redo", "Redo", id="theme_editor.redo"),
+        Binding("up", "step(-1)", "Previous colour", id="theme_editor.previous", show=False),
+        Binding("down", "step(1)", "Next colour", id="theme_editor.next", show=False),
+        Binding("ctrl+t", "chart_kind", "Bar/line", id="theme_editor.chart_kind"),
         # Not ctrl+b or ctrl+a: those are tmux's and screen's prefixes, and users come over SSH.
-        Binding("ctrl+l", "background", "Dark/light", id="editor.background"),
+        Binding("ctrl+l", "background", "Dark/light", id="theme_editor.background"),
+        Binding("ctrl+f", "fix_palette", "Fix", id="theme_editor.fix_palette"),
+        Binding("ctrl+g", "generate", "Generate", id="theme_editor.generate"),
     ]
 
     def __init__(self, state: ThemeEditorState, *, title: str) -> None:
@@ -353,15 +357,45 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         chart = self.query_one("#editor-chart", PaletteChart)
         self.query_one("#editor-caption", Static).update(chart_caption(chart))
 
+    def _use_palette(self, colors: list[Any], what: str) -> None:
+        """Swap in a whole palette (one undo step) and say so."""
+        self._finish_row()
+        self.state.replace_colors(colors)
+        self._structural()
+        self.notify(f"{what} (ctrl+z undoes it).", markup=False)
+
     def action_import_palette(self) -> None:
         def imported(colors: list[str] | None) -> None:
             if colors:
-                self._finish_row()
-                self.state.replace_colors(colors)
-                self._structural()
-                self.notify(f"Imported {len(colors)} colours (ctrl+z undoes it).")
+                self._use_palette(colors, f"Imported {len(colors)} colours")
 
         self.app.push_screen(PaletteImportScreen(), imported)
+
+    def action_fix_palette(self) -> None:
+        from phtui.screens.themes.fixer import FixerOutcome, PaletteFixerScreen
+
+        self._finish_row()
+
+        def accepted(outcome: FixerOutcome | None) -> None:
+            if outcome is not None:
+                what = "Generated a palette" if outcome.generated else "Applied the fix"
+                self._use_palette(outcome.colors, what)
+
+        name = self.state.name or "New theme"
+        self.app.push_screen(PaletteFixerScreen(self.state.colors, name=name), accepted)
+
+    def action_generate(self) -> None:
+        from phtui.screens.themes.generator import PaletteGeneratorScreen
+
+        self._finish_row()
+        brand = [color for color in self.state.preview_colors() if color][:1]
+
+        def generated(colors: list[str] | None) -> None:
+            if colors:
+                self._use_palette(colors, f"Generated {len(colors)} colours")
+
+        count = max(2, len(self.state.colors))
+        self.app.push_screen(PaletteGeneratorScreen(brand, count), generated)
 
     def action_close(self) -> None:
         self._finish_row()

@@ -87,7 +87,7 @@ class ThemesScreen(PhScreen[None]):
         #swatches { margin-bottom: 1; }
         #views, #views > Vertical { height: 1fr; }
         #chart-caption {
-            height: 1;
+            height: auto;  /* "series 16+ reuse preset-1…" wraps at 80 columns, never cut */
             color: $text-muted;
         }
     }
@@ -99,6 +99,7 @@ class ThemesScreen(PhScreen[None]):
         Binding("d", "duplicate", "Duplicate", id="themes.duplicate"),
         Binding("x,delete", "delete", "Delete", id="themes.delete"),
         Binding("i", "import_palette", "Import", id="themes.import"),
+        Binding("f", "fix", "Fix", id="themes.fix"),
         Binding("y", "copy(False)", "Copy hex", id="themes.copy_hex"),
         Binding("Y", "copy(True)", "Copy JSON", id="themes.copy_json", show=False),
         Binding("c", "chart_kind", "Bar/line", id="themes.chart_kind"),
@@ -108,6 +109,7 @@ class ThemesScreen(PhScreen[None]):
         Binding("p", "view('preview')", "Preview", id="themes.preview", show=False),
         Binding("a", "view('analysis')", "Analysis", id="themes.analysis"),
         Binding("r", "refresh", "Refresh", id="themes.refresh"),
+        Binding("escape", "hide_depth_note", "Hide colour note", id="themes.hide_note", show=False),
     ]
 
     def __init__(self) -> None:
@@ -353,6 +355,9 @@ class ThemesScreen(PhScreen[None]):
         chart.series_count += offset
         self._update_chart_title()
 
+    def action_hide_depth_note(self) -> None:
+        self.query_one("#depth-note", DepthNote).hide()
+
     def action_view(self, view: str) -> None:
         self.query_one("#view-tabs", ViewTabs).active = view
 
@@ -368,6 +373,8 @@ class ThemesScreen(PhScreen[None]):
     MUTATING_ACTIONS = _MUTATING
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_depth_note":
+            return self.is_mounted and self.query_one("#depth-note", DepthNote).display
         if action not in _MUTATING and action != "copy":
             return True
         if action in _MUTATING and self.services.client is None:
@@ -411,6 +418,20 @@ class ThemesScreen(PhScreen[None]):
             return
         state = ThemeEditorState(name=f"{theme.name} (copy)"[:100], colors=list(theme.colors))
         self._open_editor(state, f"Add theme (a copy of {visible(theme.name)})")
+
+    def action_fix(self) -> None:
+        theme = self.selected
+        if theme is None:
+            return
+        from phtui.screens.themes.fixer import FixerOutcome, PaletteFixerScreen, editor_for_outcome
+
+        editable = self.can_edit(theme)
+
+        def accepted(outcome: FixerOutcome | None) -> None:
+            if outcome is not None:  # saved where every edit is: the editor
+                self._open_editor(*editor_for_outcome(theme, outcome, editable=editable))
+
+        self.app.push_screen(PaletteFixerScreen.for_theme(theme, editable=editable), accepted)
 
     def action_import_palette(self) -> None:
         from phtui.screens.themes.palette_import import PaletteImportScreen
