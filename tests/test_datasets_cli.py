@@ -15,6 +15,7 @@ import pytest
 
 from phtui.cli import main
 from phtui.server.runner import RunningServer
+from tests.terminal import terminal
 from tests.test_transfer_cli import use
 
 
@@ -199,3 +200,19 @@ def _count(server: RunningServer, dataset: str) -> int:
     )
     count: int = answer.json()["count"]
     return count
+
+
+def test_on_a_terminal_waits_count_down_beside_the_progress(
+    env: RunningServer, tmp_path: Path
+) -> None:
+    env.create_dataset("tty waits")
+    source = tmp_path / "t.jsonl"
+    source.write_text("".join(json.dumps({"input": n}) + "\n" for n in range(30)))
+    env.options.retry_after_header = True
+    env.options.throttle_next = 1
+    args = ["-m", "phtui", "import", "tty waits", str(source), "--concurrency", "1"]
+    with terminal(args, data_dir=tmp_path / "data") as screen:
+        screen.wait_for(lambda text: "rate limited: waiting 1 s" in text)
+        screen.wait_for(lambda text: "30 imported (of 30 lines)" in text)
+        assert screen.child.wait(timeout=10) == 0
+        assert "of 30 lines (" in screen.text()  # the progress line, rewritten in place

@@ -29,6 +29,7 @@ from phtui.core.transfer import (
 )
 from phtui.core.transfer_file import LineProblem, content_key, item_content, read_items_file
 from phtui.server.runner import RunningServer
+from tests.clients import quick_client
 
 
 class Recorder(TransferObserver):
@@ -52,9 +53,8 @@ class Recorder(TransferObserver):
 
 
 def quick(server: RunningServer, **options: Any) -> PostHogClient:
-    return PostHogClient(
-        server.url, server.api_key, server.project_id, backoff_base=0.01, **options
-    )
+    """A fail-fast test client that still retries (lost answers are what these tests are about)."""
+    return quick_client(server, **{"max_retries": 3, "backoff_base": 0.01, **options})
 
 
 @pytest.fixture

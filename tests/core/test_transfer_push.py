@@ -15,10 +15,12 @@ from phtui.core.push_plan import Action, plan_push, run_push
 from phtui.core.transfer import ExportMethod, export_items
 from phtui.core.transfer_file import read_items_file
 from phtui.server.runner import RunningServer
+from tests.clients import quick_client
 
 
 def quick(server: RunningServer) -> PostHogClient:
-    return PostHogClient(server.url, server.api_key, server.project_id, backoff_base=0.01)
+    """A fail-fast test client that still retries (lost answers are what these tests are about)."""
+    return quick_client(server, max_retries=3, backoff_base=0.01)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from phtui.screens.datasets.picker import DatasetsScreen
 from phtui.screens.datasets.transfer import ExportScreen, ImportScreen
 from phtui.screens.error import ErrorScreen
 from phtui.server.runner import RunningServer
+from tests.clients import quick_client
 from tests.ui.support import SNAP_SIZES, SnapCompare, settle, wait_until
 
 
@@ -37,9 +38,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 async def items_app(
     server: RunningServer, dataset_id: str, *, read_only: bool = False
 ) -> AsyncIterator[tuple[PhTuiApp, Pilot[None], DatasetItemsScreen]]:
-    async with PostHogClient(
-        server.url, server.api_key, server.project_id, backoff_base=0.01
-    ) as client:
+    async with quick_client(server, max_retries=3, backoff_base=0.01) as client:
         app = PhTuiApp(
             client=client, mode="datasets", read_only=read_only, settings=Settings(), host_label="t"
         )
@@ -329,7 +328,7 @@ def test_export_dialog(
 ) -> None:
     monkeypatch.chdir("/tmp")  # the default path is shown in full
     server = revisioned_demo_server
-    app = Host(PostHogClient(server.url, server.api_key, server.project_id))
+    app = Host(quick_client(server))
 
     async def before(pilot: Pilot[Any]) -> None:
         app.push_screen(ExportScreen(await support_answers(app.client)))
@@ -354,7 +353,7 @@ def test_import_dialog_after_a_run(
         '{"expected_output": "no input"}\n'
     )
     monkeypatch.chdir(tmp_path)  # a relative path: the snapshot does not show tmp_path
-    app = Host(PostHogClient(server.url, server.api_key, server.project_id))
+    app = Host(quick_client(server))
 
     async def before(pilot: Pilot[Any]) -> None:
         app.push_screen(ImportScreen(await support_answers(app.client)))
