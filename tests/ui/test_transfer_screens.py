@@ -177,6 +177,22 @@ async def test_revisioned_export_shows_the_job_until_it_completes(
         assert "at revision 40" in status(app) and "(PostHog's export job)" in status(app)
 
 
+async def test_an_export_opened_at_a_revision_writes_that_revision(
+    fresh_revisioned_server: RunningServer, tmp_path: Path
+) -> None:
+    server = fresh_revisioned_server
+    dataset_id = seed(server, "history", 6, classic=False)
+    async with items_app(server, dataset_id) as (app, pilot, screen):
+        app.push_screen(ExportScreen(screen.dataset, revision=2))
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        title = str(app.screen.query_one(".transfer-title", Static).render())
+        assert title == "Export 'history': at revision 2"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Exported 2 items" in status(app))
+        rows = (tmp_path / "history-r2.jsonl").read_text().splitlines()
+        assert [json.loads(row)["dataset_revision"] for row in rows] == [2, 2]
+
+
 async def test_revisioned_export_falls_back_and_says_why(
     fresh_revisioned_server: RunningServer, tmp_path: Path
 ) -> None:

@@ -149,6 +149,9 @@ class _TransferScreen(PhModal[bool]):
     # -- what the observer shows ------------------------------------------------------------------
 
     def status(self, text: str | Text, *, error: bool = False) -> None:
+        """One status line (server text in it, such as a dataset name, made inert)."""
+        if isinstance(text, str):
+            text = visible(text)
         widget = self.query_one(".transfer-status", Static)
         widget.update(text)
         widget.set_class(error, "-error")
