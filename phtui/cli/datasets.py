@@ -6,8 +6,11 @@ phtui datasets push DATASET FILE [--dry-run] [--all] [--concurrency N]
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
+
+from phtui.cli.options import CliError
+
+PROG = "phtui datasets"
 
 USAGE = """\
 usage: phtui datasets {pull,push} ...
@@ -24,19 +27,19 @@ DATASET is a dataset id or its exact name. Each has --help.
 
 def main(argv: Sequence[str]) -> int:
     args = list(argv)
-    if not args or args[0] in {"-h", "--help"}:
-        print(USAGE, end="", file=sys.stdout if args else sys.stderr)
-        return 0 if args else 2
+    if args and args[0] in {"-h", "--help"}:
+        print(USAGE, end="")
+        return 0
     commands = _commands()
+    if not args:
+        raise CliError("choose a command: pull or push (see phtui datasets --help)", prog=PROG)
     command = commands.get(args[0])
     if command is None:
-        choices = ", ".join(commands)
-        print(
-            f"phtui datasets: unknown command {args[0]!r}; choose {choices} "
+        raise CliError(
+            f"unknown command {args[0]!r}; choose {', '.join(commands)} "
             "(see phtui datasets --help)",
-            file=sys.stderr,
+            prog=PROG,
         )
-        return 2
     return command(args[1:])
 
 
