@@ -21,17 +21,19 @@ The client item id recipe
 -------------------------
 Every record has a `client_item_id`, PostHog's per-dataset key that makes a create idempotent: the
 file's own `client_item_id` when it has one (a non-empty string), else one derived from the
-record's content, so the same line always gets the same key and a rerun never creates it twice:
+record, so the same line always gets the same key and a rerun never creates it twice:
 
     "phtui-" + sha256(canonical(content)).hexdigest()[:32]
 
 where `content` is the object {"input", "expected_output", "source_output", "metadata",
 "source_trace_id", "source_event_id", "source_timestamp"} with absent values as null (metadata
 absent or null as {}), `source_timestamp` normalised to UTC as `YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00`
-(a timestamp without a zone is taken as UTC), and `canonical` is `phtui.core.jsondiff.canonical`
-(sorted keys, no spaces, non-ASCII literal, UTF-8; `1`, `1.0` and `true` stay different). Key
-order and whitespace in the file do not change the key; any change of value does. Two records
-with the same key are one item: the second is reported as a repeat of the first.
+(a timestamp without a zone is taken as UTC), plus `"item_id"` when the record says which item
+it was exported from (`item_id`, or a classic file's `id`), so two items of a dataset with the
+same content stay two items; `canonical` is `phtui.core.jsondiff.canonical` (sorted keys, no
+spaces, non-ASCII literal, UTF-8; `1`, `1.0` and `true` stay different). Key order and
+whitespace in the file do not change the key; any change of value does. Two records with the
+same key are one item: the second is reported as a repeat of the first.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ __all__ = [
     "ItemsFile",
     "LineProblem",
     "content_key",
+    "derived_key",
     "export_line",
     "file_name",
     "iso_timestamp",
@@ -239,8 +242,20 @@ def _key_content(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def content_key(values: Mapping[str, Any]) -> str:
-    """The derived client item id of this content (see the module docstring)."""
-    text = canonical(_key_content(values))
+    """A key of this content alone: the derived client item id of a record that does not say
+    which item it came from, and how an item is found by its content."""
+    return _hashed(_key_content(values))
+
+
+def derived_key(values: Mapping[str, Any], item_id: str | None = None) -> str:
+    """The derived client item id of a record (see the module docstring)."""
+    if item_id is None:
+        return content_key(values)
+    return _hashed({**_key_content(values), "item_id": item_id})
+
+
+def _hashed(value: Any) -> str:
+    text = canonical(value)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return DERIVED_PREFIX + digest[:32]
 
@@ -435,7 +450,7 @@ def parse_record(
     item_id, dataset_id, version = origin
     given = value.get("client_item_id")
     derived = not given
-    key = content_key(values) if derived else str(given)
+    key = derived_key(values, item_id) if derived else str(given)
     return ItemRecord(
         line=line,
         values=values,

@@ -213,6 +213,23 @@ def test_the_derived_key_ignores_layout_and_zone_spelling_but_not_values() -> No
     assert _record(stamped).client_item_id == _record(also).client_item_id
 
 
+def test_items_exported_with_the_same_content_keep_their_own_keys() -> None:
+    one = _record({"item_id": "i-1", "input": "same"})
+    two = _record({"item_id": "i-2", "input": "same"})
+    again = _record({"item_id": "i-1", "input": "same", "dataset_revision": 9})
+    classic = _record({"id": "i-1", "input": "same"})
+    assert one.client_item_id != two.client_item_id
+    assert one.client_item_id == again.client_item_id == classic.client_item_id
+    content = {**_key_content_of("same"), "item_id": "i-1"}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert one.client_item_id == "phtui-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _key_content_of(value: Any) -> dict[str, Any]:
+    names = ("expected_output", "source_event_id", "source_output", "source_timestamp")
+    return {"input": value, "metadata": {}, "source_trace_id": None} | dict.fromkeys(names)
+
+
 def test_a_given_client_item_id_is_kept() -> None:
     assert _record({"client_item_id": "ticket-9", "input": 1}).client_item_id == "ticket-9"
     assert _record({"client_item_id": "", "input": 1}).derived  # empty: none given
