@@ -122,7 +122,7 @@ def test_import_reports_failed_lines_and_a_rerun_finishes(
 
     source.write_text('{"input": 1}\n{"input": 2}\n{"input": "fixed"}\n{"output": 3}\n')
     assert main(["import", dataset, str(source), "--concurrency", "2"]) == 0
-    assert "1 imported, 3 already imported earlier (of 4 lines)" in capsys.readouterr().err
+    assert "1 imported, 3 imported earlier (of 4 lines)" in capsys.readouterr().err
 
 
 def test_import_of_a_file_that_is_not_utf8_is_one_line_and_status_2(

@@ -635,7 +635,8 @@ class ImportReport:
 
     total: int = 0  # records in the file (non-blank lines, or array entries)
     imported: int = 0  # created by this run
-    already: int = 0  # already in the dataset (classic: imported by an earlier run)
+    already: int = 0  # already in the dataset (PostHog had it, or it was found there)
+    earlier: int = 0  # classic: imported by an earlier run, says the ledger
     repeats: int = 0  # the same item as an earlier line: left out
     failed: list[LineProblem] = field(default_factory=list)
     unknown: list[LineProblem] = field(default_factory=list)  # sent, never answered
@@ -649,7 +650,8 @@ class ImportReport:
 
     @property
     def handled(self) -> int:
-        return self.imported + self.already + self.repeats + len(self.failed) + len(self.unknown)
+        done = self.imported + self.already + self.earlier + self.repeats
+        return done + len(self.failed) + len(self.unknown)
 
     @property
     def ok(self) -> bool:
@@ -670,8 +672,9 @@ class ImportReport:
     def counts(self) -> str:
         parts = [f"{self.imported:,} imported"]
         if self.already:
-            earlier = "imported earlier" if self.api == "classic" else "in the dataset"
-            parts.append(f"{self.already:,} already {earlier}")
+            parts.append(f"{self.already:,} already in the dataset")
+        if self.earlier:
+            parts.append(f"{self.earlier:,} imported earlier")
         if self.repeats:
             parts.append(f"{self.repeats:,} repeated {_lines(self.repeats)} left out")
         if self.failed:
@@ -1149,7 +1152,8 @@ class _ImportRun:
                 report.stop_kind = engine.stop_kind
                 if engine.stop_kind == "limit":
                     report.stopped += (
-                        f" {report.imported + report.already:,} of the file's lines are in it; "
+                        f" {report.imported + report.already + report.earlier:,} of the file's "
+                        "lines are in it; "
                         f"{report.not_run:,} do not fit: import them into another dataset."
                     )
             self._progress()
@@ -1209,7 +1213,7 @@ class _ImportRun:
         todo: list[ItemRecord] = []
         for record in records:
             if ledger.is_done(record):
-                self.report.already += 1
+                self.report.earlier += 1
             elif ledger.was_sent(record):
                 found = await self._find(record, fresh=False)
                 if found:

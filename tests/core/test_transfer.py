@@ -638,8 +638,8 @@ async def test_classic_import_resumes_by_its_ledger_and_reports_failed_lines(
     source.write_text("\n".join(lines) + "\n")
     second = await import_items(client, dataset, source, concurrency=3)
 
-    assert (second.imported, second.already, len(second.failed)) == (1, 6, 1)
-    assert second.summary() == "1 imported, 6 already imported earlier, 1 failed (of 8 lines)"
+    assert (second.imported, second.earlier, len(second.failed)) == (1, 6, 1)
+    assert second.summary() == "1 imported, 6 imported earlier, 1 failed (of 8 lines)"
     assert len(await _items(client, dataset)) == 7
 
 
@@ -680,7 +680,7 @@ async def test_classic_lost_answers_are_settled_in_the_same_run(
         assert report.ok and report.imported == 20, report.summary()
         assert len(await _items(client, dataset)) == 20
         again = await import_items(client, dataset, source)
-        assert again.already == 20 and len(await _items(client, dataset)) == 20
+        assert again.earlier == 20 and len(await _items(client, dataset)) == 20
 
 
 async def test_a_ledger_from_an_older_phtui_still_counts(
@@ -691,7 +691,7 @@ async def test_a_ledger_from_an_older_phtui_still_counts(
     record = read_items_file(source).records[0]
     default_ledger_path(source, dataset).write_text(f"1 {record.digest}\n")
     report = await import_items(client, dataset, source)
-    assert (report.imported, report.already) == (2, 1)
+    assert (report.imported, report.earlier) == (2, 1)
 
 
 async def test_classic_source_output_is_refused_per_line(
