@@ -15,7 +15,7 @@ for the same work (1.0 = as fast as the bare requests):
 - export_job_ms / export_direct_ms: a 600-item export through PostHog's export job and read
   directly (for reference: the job's time is mostly its polling).
 
-Run: .venv/bin/python benchmarks/transfer_bench.py   (about a minute and a half)
+Run: .venv/bin/python benchmarks/transfer_bench.py   (about three minutes)
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import httpx
 
 CLASSIC_ITEMS = 10_000
 PUSH_ITEMS = 600
-ROUNDS = 3
+ROUNDS = 5
 EXPORT_WINDOW = 4
 CONCURRENCY = 8
 
