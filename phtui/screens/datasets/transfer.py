@@ -41,6 +41,7 @@ from phtui.core.transfer import (
 from phtui.core.transfer_file import ItemFileError, LineProblem, file_name, read_items_file
 from phtui.screens.base import PhModal, task
 from phtui.screens.confirm import ConfirmScreen
+from phtui.widgets.fields import SafeInput
 
 __all__ = ["ExportScreen", "ImportScreen", "default_file_name"]
 
@@ -252,7 +253,7 @@ class ExportScreen(_TransferScreen):
                     yield RadioButton("PostHog's export job", value=True, id="method-job")
                     yield RadioButton("Read the items directly", id="method-direct")
             yield Label("File")
-            yield Input(self._default_path(ExportFormat.JSONL), id="export-path")
+            yield SafeInput(self._default_path(ExportFormat.JSONL), id="export-path")
             yield Static("", classes="transfer-where", markup=False)
             yield ProgressBar(show_eta=False)
             yield Static("", classes="transfer-status", markup=False)
@@ -413,7 +414,7 @@ class ImportScreen(_TransferScreen):
                 markup=False,
             )
             yield Label("File")
-            yield Input(placeholder="path/to/items.jsonl", id="import-path")
+            yield SafeInput(placeholder="path/to/items.jsonl", id="import-path")
             yield ProgressBar(show_eta=False)
             yield Static("", classes="transfer-status", markup=False)
             with VerticalScroll(id="transfer-problems"):
