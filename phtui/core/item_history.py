@@ -85,12 +85,12 @@ def what_changed(older: VersionState | None, newer: VersionState) -> str:
     return "; ".join(parts) or "no change"
 
 
-def version_diff(old: VersionState, new: VersionState) -> list[Change]:
+def version_diff(old: VersionState | None, new: VersionState) -> list[Change]:
     """The structural diff from `old` to `new`: paths start with the field (`metadata.tone`),
-    and `archived` appears when it flipped."""
-    before: dict[str, Any] = old.content()
+    and `archived` appears when it flipped. No `old` (version 1): every field is an addition."""
+    before: dict[str, Any] = old.content() if old is not None else {}
     after: dict[str, Any] = new.content()
-    if old.archived != new.archived:
+    if old is not None and old.archived != new.archived:
         before["archived"], after["archived"] = old.archived, new.archived
     return diff(before, after)
 

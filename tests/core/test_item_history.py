@@ -41,6 +41,11 @@ def test_the_diff_names_fields_and_paths() -> None:
         "+ metadata.ok: true",
     ]
     assert [str(change) for change in version_diff(V2, V3)] == ["~ archived: false → true"]
+    assert [str(change) for change in version_diff(None, V1)] == [
+        '+ input: "q"',
+        "+ expected_output: null",
+        "+ metadata: {}",
+    ]
 
 
 def test_bringing_back_on_an_active_item_is_a_patch_of_what_differs() -> None:
