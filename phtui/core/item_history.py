@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from phtui.core.edit_session import Patch
 from phtui.core.item_fields import EDITABLE_FIELDS
-from phtui.core.jsondiff import Change, diff, same_json
+from phtui.core.jsondiff import Change, canonical, diff, same_json
 
 __all__ = [
     "VERSIONED_FIELDS",
@@ -53,6 +54,12 @@ class VersionState:
     def content(self) -> dict[str, Any]:
         return {name: self.values.get(name) for name in VERSIONED_FIELDS}
 
+    @cached_property
+    def spelled(self) -> dict[str, str]:
+        """Each versioned field's one JSON spelling (`jsondiff.canonical`), made once: a history
+        compares every version with two neighbours, and items run to hundreds of KB."""
+        return {name: canonical(self.values.get(name)) for name in VERSIONED_FIELDS}
+
 
 @dataclass(frozen=True)
 class Restore:
@@ -77,9 +84,7 @@ def what_changed(older: VersionState | None, newer: VersionState) -> str:
     parts: list[str] = []
     if older.archived != newer.archived:
         parts.append("archived" if newer.archived else "restored")
-    fields = [
-        n for n in VERSIONED_FIELDS if not same_json(older.values.get(n), newer.values.get(n))
-    ]
+    fields = [n for n in VERSIONED_FIELDS if older.spelled[n] != newer.spelled[n]]
     if fields:
         parts.append(", ".join(fields))
     return "; ".join(parts) or "no change"

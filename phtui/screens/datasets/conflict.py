@@ -28,11 +28,13 @@ from textual.widgets.option_list import Option
 from phtui.core.edit_session import Choice, FieldMerge, ThreeWay
 from phtui.core.jsondoc import pretty
 from phtui.screens.base import PhModal
-from phtui.widgets.json_editor import LARGE_VALUE_BYTES, JsonTextArea
+from phtui.widgets.json_editor import JsonTextArea
 from phtui.widgets.key_bar import KeyBar
 
 __all__ = ["ConflictAnswer", "ThreeWayScreen", "value_text"]
 
+# Three panes are highlighted at once when a field is shown: only up to this size each.
+HIGHLIGHT_BYTES = 32_000
 STATE_WORDS = {
     "conflict": "both changed",
     "mine": "you changed",
@@ -167,7 +169,7 @@ class ThreeWayScreen(PhModal[ConflictAnswer]):
         for side, value in (("base", item.base), ("theirs", item.theirs), ("mine", item.mine)):
             area = self.query_one(f"#conflict-{side}", JsonTextArea)
             text = value_text(value)
-            small = len(text) <= LARGE_VALUE_BYTES
+            small = len(text) <= HIGHLIGHT_BYTES
             area.language = "json" if small else None
             area.soft_wrap = small
             area.load_text(text)
@@ -212,9 +214,18 @@ class ThreeWayScreen(PhModal[ConflictAnswer]):
         options.replace_option_prompt_at_index(index, self._option(item).prompt)
         return True
 
+    @property
+    def current(self) -> int:
+        """The highlighted field, read from the list itself: keys in a burst ("down m") act
+        on the row the cursor is on, not the one the last highlight message named."""
+        highlighted = self.query_one("#conflict-fields", OptionList).highlighted
+        return highlighted if highlighted is not None else 0
+
     def action_choose(self, choice: Choice) -> None:
         if not self.fields:
             return
+        if self.current != self._current:
+            self._show_field(self.current)
         item = self.fields[self._current]
         if not self._set(item, choice):
             self._update_status(

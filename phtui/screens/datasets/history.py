@@ -144,6 +144,8 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
         self._busy = False
         self._loaded = False
         self._classic = False
+        self._what_changed: dict[int | None, str] = {}  # per version: its "Changed" cell
+        self._states: dict[int, VersionState] = {}  # by id() of the version's DatasetItem
 
     # ---------------------------------------------------------------------------- layout
 
@@ -222,6 +224,13 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
             if not page.next or not page.results:
                 break
         self.versions = versions
+        self._states = {id(version): state_of(version) for version in versions}
+        self._what_changed = {
+            version.version: self._describe(
+                version, versions[index + 1] if index + 1 < len(versions) else None
+            )
+            for index, version in enumerate(versions)
+        }
         if versions:
             self.item = versions[0]
         self._loaded = True
@@ -258,10 +267,7 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
         if version is self.versions[0]:
             marks += "●"
         who = version.version_created_by.display_name if version.version_created_by else "—"
-        if version.too_deep or (before is not None and before.too_deep):
-            changed = "(too deeply nested to compare)"
-        else:
-            changed = what_changed(state_of(before) if before else None, state_of(version))
+        changed = self._what_changed.get(version.version) or self._describe(version, before)
         wide = self.size.width >= WIDE_FROM
         return [
             Text(marks, style="bold"),
@@ -275,6 +281,18 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
     def on_resize(self) -> None:
         if self.versions:
             self._show(None)
+
+    def state(self, version: DatasetItem) -> VersionState:
+        """The version as `core.item_history` reads it, made once per load."""
+        known = self._states.get(id(version))
+        if known is None:
+            known = self._states[id(version)] = state_of(version)
+        return known
+
+    def _describe(self, version: DatasetItem, before: DatasetItem | None) -> str:
+        if version.too_deep or (before is not None and before.too_deep):
+            return "(too deeply nested to compare)"
+        return what_changed(self.state(before) if before else None, self.state(version))
 
     def _selected_version(self) -> int | None:
         selected = self.selected
@@ -319,7 +337,7 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
             return
         if older is None:
             title.update(f"Version {newer.version}: created with")
-            changes = version_diff(None, state_of(newer))
+            changes = version_diff(None, self.state(newer))
         elif older.too_deep or newer.too_deep:
             title.update(f"Version {older.version} → version {newer.version}")
             body.update("One of these versions is nested too deeply to compare here.")
@@ -327,7 +345,7 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
         else:
             how = "pinned" if self.pinned is not None else "the one before"
             title.update(f"Version {older.version} → version {newer.version} ({how})")
-            changes = version_diff(state_of(older), state_of(newer))
+            changes = version_diff(self.state(older), self.state(newer))
         body.update(diff_lines(changes))
 
     def action_pin(self) -> None:
@@ -377,7 +395,7 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
         if selected is None or not self.versions:
             return
         current = self.versions[0]
-        steps = bring_back(state_of(current), state_of(selected))
+        steps = bring_back(self.state(current), self.state(selected))
         if not steps:
             self._status(
                 f"Version {selected.version} has the current content already: nothing to do."
@@ -412,7 +430,7 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
                 error=True,
             )
             return
-        steps = undo_steps(before, state_of(current))
+        steps = undo_steps(before, self.state(current))
         if not steps:
             self._undo.pop()
             self._status("Nothing to undo: the item is as it was.")

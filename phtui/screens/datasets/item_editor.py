@@ -140,9 +140,6 @@ class EditorProblem(ValueError):
         self.problem = problem
 
 
-_UNREADABLE = object()
-
-
 @dataclass(frozen=True)
 class EditorFields:
     """Which fields the editor shows and how, for one server generation and item."""
@@ -724,8 +721,8 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
         try:
             current = editor.value()
         except ValueError:
-            current = _UNREADABLE
-        if current is _UNREADABLE or not same_json(current, wanted):
+            return  # being typed (not JSON yet): never replaced, stays unsaved
+        if not same_json(current, wanted):
             editor.load(pretty(wanted), original=same_json(wanted, theirs))
         elif same_json(current, theirs):
             editor.load(editor.text, original=True)  # keep the text as typed, now clean
