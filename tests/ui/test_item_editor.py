@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from phtui.api.models import DatasetItem
 from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
+from phtui.core.edit_session import EditSession
 from phtui.core.jsondoc import pretty
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.datasets.conflict import ThreeWayScreen
@@ -939,3 +941,28 @@ async def test_large_text_area_keeps_its_size_right_while_typing() -> None:
         assert area.virtual_size.width >= 40 + area.gutter_width
         assert area.virtual_size.height == 30_005
         await wait_until(pilot, lambda: editor.error is not None)  # "x…" is not JSON: flagged
+
+
+class ViewApp(App[None]):
+    def __init__(self, view: ThreeWayScreen) -> None:
+        super().__init__()
+        self.view = view
+
+    def on_mount(self) -> None:
+        self.push_screen(self.view)
+
+
+async def test_keys_in_a_burst_choose_for_the_field_the_cursor_is_on() -> None:
+    # Over SSH keys arrive together ("down m"): the highlight message comes after the "m".
+    base = {"input": 1, "expected_output": 1, "metadata": {}}
+    merge = EditSession(base, 1).merge(
+        {**base, "input": 2, "expected_output": 2}, {**base, "input": 3, "expected_output": 3}, 2
+    )
+    view = ThreeWayScreen(merge, title="t")
+    app = ViewApp(view)
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: view.is_mounted)
+        for key, char in (("down", None), ("m", "m"), ("up", None), ("t", "t")):
+            app._driver.send_message(events.Key(key, char))  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: len(view.choices) == 2)
+        assert view.choices == {"input": "theirs", "expected_output": "mine"}
