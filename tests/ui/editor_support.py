@@ -67,6 +67,7 @@ def reset_faults(server: RunningServer) -> None:
     options.fail_next = options.drop_next = options.throttle_next = 0
     options.stall_before_next = options.drop_after_commit_next = 0
     options.stall_after_commit_next = 0
+    options.stall_ms = 5000.0
 
 
 @asynccontextmanager
@@ -76,9 +77,15 @@ async def editor_app(
     read_only: bool = False,
     size: tuple[int, int] = (120, 40),
     max_retries: int = 3,
+    timeout: float = 30.0,
 ) -> AsyncIterator[tuple[PhTuiApp, Pilot[None], PostHogClient]]:
     async with PostHogClient(
-        server.url, server.api_key, server.project_id, max_retries=max_retries, backoff_base=0.01
+        server.url,
+        server.api_key,
+        server.project_id,
+        max_retries=max_retries,
+        backoff_base=0.01,
+        timeout=timeout,
     ) as client:
         app = PhTuiApp(
             client=client, mode="datasets", read_only=read_only, settings=Settings(), host_label="t"

@@ -486,6 +486,26 @@ async def test_a_create_whose_answer_was_lost_then_retried_leaves_one_item(
             assert any("did create item" in note for note in notes)
 
 
+async def test_a_create_that_timed_out_unwritten_is_looked_for_then_made_once(
+    classic_server: RunningServer,
+) -> None:
+    dataset_id = classic_server.create_dataset("timed out create ds")
+    async with editor_app(classic_server, max_retries=0, timeout=1.0) as (app, pilot, client):
+        editor = await open_editor(app, pilot, client, None, dataset_id=dataset_id)
+        set_json(editor, "input", '{"q": "never arrived"}')
+        classic_server.options.stall_ms = 3_000
+        classic_server.options.stall_before_next = 1  # the client hangs up: never written
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Not sure the item was created" in status(editor))
+        listed = record_calls(client, "list_dataset_items")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ItemEditorScreen))
+        assert len(listed) == 1  # looked first
+        assert any("had not created" in n.message for n in app._notifications)
+        items = (await client.list_dataset_items(dataset_id)).results
+        assert [i.input for i in items] == [{"q": "never arrived"}]
+
+
 async def test_a_lost_create_edited_before_the_retry_becomes_an_edit_of_it(
     any_server: RunningServer,
 ) -> None:

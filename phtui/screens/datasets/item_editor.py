@@ -787,6 +787,7 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
     async def _create(self, values: dict[str, Any], *, add_another: bool) -> None:
         sent = {name: value for name, value in values.items() if value is not None}
         attempt = self._pending_create
+        note = ""
         if attempt is not None and "client_item_id" not in sent:
             # The last create's answer was lost and nothing makes a repeat safe: look first.
             self._status("Checking whether the last attempt created the item…")
@@ -795,6 +796,7 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
                 self._pending_create = None
                 self._created_earlier(made, values, add_another=add_another)
                 return
+            note = "The earlier attempt had not created the item: it is created now."
         self._pending_create = CreateAttempt(sent, datetime.now(UTC))
         try:
             created = await self.client.create_dataset_item(self.dataset.id, **values)
@@ -808,7 +810,7 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
                 return
             raise
         self._pending_create = None
-        self._finish_create(created, add_another=add_another)
+        self._finish_create(created, add_another=add_another, note=note)
 
     def _finish_create(self, created: DatasetItem, *, add_another: bool, note: str = "") -> None:
         self._created += 1
