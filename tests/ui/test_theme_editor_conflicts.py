@@ -115,6 +115,23 @@ async def test_both_renamed_is_a_conflict_settled_per_field(server: RunningServe
         assert (stored.name, stored.colors) == ("Mine", ["#333333"])
 
 
+async def test_taking_the_servers_name_sends_nothing(server: RunningServer) -> None:
+    async with themes_app(server) as (app, pilot, client):
+        theme = await client.create_theme("Taken", ["#111111"])
+        await themes_of(app).load_themes(theme.id).wait()
+        editor = await open_theme(app, pilot, theme)
+        editor.query_one("#name", Input).focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"Mine")
+        await client.update_theme(theme.id, name="Theirs")
+        calls = record_calls(client, "update_theme")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ThreeWayScreen))
+        await pilot.press("t", "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        assert calls == []
+        assert (await client.get_theme(theme.id)).name == "Theirs"
+
+
 async def test_a_palette_survives_the_process_as_a_draft(
     server: RunningServer, draft_dir: Path
 ) -> None:

@@ -32,6 +32,7 @@ from textual.widgets.option_list import Option
 from phtui.api.errors import NotFoundError, PostHogError, TransportError
 from phtui.api.models import DataColorTheme
 from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
+from phtui.core.edit_session import Choice as FieldChoice
 from phtui.core.edit_session import CreateAttempt, EditSession, Nothing
 from phtui.core.palette import analyse_palette, token_name
 from phtui.core.text import clip, visible
@@ -529,8 +530,8 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         fields: dict[str, Any] = payload
         if self.session.moved(self._theirs(fresh)):
             merge = self.session.merge(self._theirs(fresh), mine, None)
-            plan = merge.resolve() if not merge.conflicts else None
-            if not isinstance(plan, Nothing):
+            choices: dict[str, FieldChoice] = {}
+            if merge.conflicts or not isinstance(merge.resolve(), Nothing):
                 answer = await self.app.push_screen_wait(
                     ThreeWayScreen(
                         merge,
@@ -544,13 +545,12 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
                 if answer.action != "save":
                     self._update_status("Not saved: still editing (draft kept)")
                     return None
-                plan = merge.resolve(answer.choices)
-                result = merge.result(answer.choices)
-                # The server's copy is the new baseline; the picks the user kept are the edit.
-                self._rebase_on(fresh, result)
+                choices = answer.choices
+            plan = merge.resolve(choices)
+            # The server's copy is the new baseline; the picks the user kept are the edit.
+            self._rebase_on(fresh, merge.result(choices))
             if isinstance(plan, Nothing):
-                self._rebase_on(fresh, merge.result())
-                return fresh  # the server already has what the user wants
+                return fresh  # the server has what the user wants: nothing to send
             fields = plan.fields
         try:
             return await client.update_theme(theme_id, **fields)
