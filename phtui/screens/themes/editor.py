@@ -423,9 +423,11 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
     def unsaved_edits(self) -> str | None:
         if not self.state.is_dirty:
             return None
+        kept = " (its draft is kept)" if self._has_edits() else ""
         if self.state.is_new:
-            return "a new theme"
-        return f"the theme “{visible(self.state.name)}”" if self.state.name else "a theme"
+            return "a new theme" + kept
+        what = f"the theme “{visible(self.state.name)}”" if self.state.name else "a theme"
+        return what + kept
 
     def action_save(self) -> None:
         self._finish_row()
