@@ -8,6 +8,7 @@ to lowercase ``#rrggbb`` when the user leaves it (``normalise``) and when it is 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -215,9 +216,9 @@ class ThemeEditorState:
         self._apply(self._with(colors, target))
         return True
 
-    def replace_colors(self, colors: list[str]) -> None:
-        """Swap in a whole palette (an import), as one undo step."""
-        self._apply(self._with(list(colors), 0))
+    def replace_colors(self, colors: Sequence[Any]) -> None:
+        """Swap in a whole palette (an import, a fix), as one undo step."""
+        self._apply(self._with([_as_text(color) for color in colors], 0))
 
     def undo(self) -> bool:
         if not self._undo:

@@ -136,6 +136,8 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         Binding("ctrl+t", "chart_kind", "Bar/line", id="theme_editor.chart_kind"),
         # Not ctrl+b or ctrl+a: those are tmux's and screen's prefixes, and users come over SSH.
         Binding("ctrl+l", "background", "Dark/light", id="theme_editor.background"),
+        Binding("ctrl+f", "fix_palette", "Fix", id="theme_editor.fix_palette"),
+        Binding("ctrl+g", "generate", "Generate", id="theme_editor.generate"),
     ]
 
     def __init__(
@@ -390,15 +392,45 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         chart = self.query_one("#editor-chart", PaletteChart)
         self.query_one("#editor-caption", Static).update(chart_caption(chart))
 
+    def _use_palette(self, colors: list[Any], what: str) -> None:
+        """Swap in a whole palette (one undo step) and say so."""
+        self._finish_row()
+        self.state.replace_colors(colors)
+        self._structural()
+        self.notify(f"{what} (ctrl+z undoes it).", markup=False)
+
     def action_import_palette(self) -> None:
         def imported(colors: list[str] | None) -> None:
             if colors:
-                self._finish_row()
-                self.state.replace_colors(colors)
-                self._structural()
-                self.notify(f"Imported {len(colors)} colours (ctrl+z undoes it).")
+                self._use_palette(colors, f"Imported {len(colors)} colours")
 
         self.app.push_screen(PaletteImportScreen(), imported)
+
+    def action_fix_palette(self) -> None:
+        from phtui.screens.themes.fixer import FixerOutcome, PaletteFixerScreen
+
+        self._finish_row()
+
+        def accepted(outcome: FixerOutcome | None) -> None:
+            if outcome is not None:
+                what = "Generated a palette" if outcome.generated else "Applied the fix"
+                self._use_palette(outcome.colors, what)
+
+        name = self.state.name or "New theme"
+        self.app.push_screen(PaletteFixerScreen(self.state.colors, name=name), accepted)
+
+    def action_generate(self) -> None:
+        from phtui.screens.themes.generator import PaletteGeneratorScreen
+
+        self._finish_row()
+        brand = [color for color in self.state.preview_colors() if color][:1]
+
+        def generated(colors: list[str] | None) -> None:
+            if colors:
+                self._use_palette(colors, f"Generated {len(colors)} colours")
+
+        count = max(2, len(self.state.colors))
+        self.app.push_screen(PaletteGeneratorScreen(brand, count), generated)
 
     def action_close(self) -> None:
         self._finish_row()
