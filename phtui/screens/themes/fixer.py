@@ -208,7 +208,7 @@ class PaletteFixerScreen(PhScreen[FixerOutcome | None]):
                 yield Static("", id="fixer-failures-before", markup=False)
                 yield Static("", id="fixer-failures-after", markup=False)
                 yield Static(_ABOUT, id="fixer-about", markup=False)
-        yield DepthNote(id="depth-note", markup=False)
+        yield DepthNote(id="depth-note", markup=False, hint=" click ✕")  # escape closes here
         yield KeyBar()
 
     def on_mount(self) -> None:
