@@ -40,7 +40,9 @@ from tests.ui.editor_support import (
     set_json,
     status,
 )
+from tests.ui.field_support import HOSTILE, HOSTILE_LINES, drawn_text, unsafe_in
 from tests.ui.support import record_calls, wait_until
+from tests.ui.test_fields_in_screens import assert_nothing_unsafe_is_drawn
 
 revisioned_editor_server = editor_support.revisioned_editor_server
 classic_editor_server = editor_support.classic_editor_server
@@ -986,3 +988,52 @@ async def test_keys_in_a_burst_choose_for_the_field_the_cursor_is_on() -> None:
             app._driver.send_message(events.Key(key, char))  # type: ignore[union-attr]
         await wait_until(pilot, lambda: len(view.choices) == 2)
         assert view.choices == {"input": "theirs", "expected_output": "mine"}
+
+
+# ------------------------------------------------------------------- hostile server text
+
+
+async def test_hostile_server_text_is_drawn_inert_in_the_editor(any_server: RunningServer) -> None:
+    dataset_id = any_server.create_dataset("hostile ds")
+    extra = (
+        {"ref_trace_id": HOSTILE, "ref_source_id": HOSTILE}
+        if any_server.datasets_api == "classic"
+        else {
+            "source_trace_id": HOSTILE,
+            "source_event_id": HOSTILE,
+            "source_timestamp": "2026-05-04T10:12:33Z",
+            "source_output": {"said": HOSTILE_LINES},
+            "client_item_id": HOSTILE,
+        }
+    )
+    any_server.bulk_insert_items(
+        dataset_id,
+        [
+            {
+                "input": {HOSTILE: HOSTILE_LINES},
+                "output": HOSTILE,
+                "metadata": {"m": HOSTILE},
+                **extra,
+            }
+        ],
+    )
+    async with editor_app(any_server) as (app, pilot, client):
+        item = await first_item(client, dataset_id)
+        editor = await open_editor(app, pilot, client, item)
+        assert not editor.dirty  # drawing escapes changes nothing: nothing to save
+        if any_server.datasets_api == "classic":
+            assert editor.ref_input("source_trace_id").value == HOSTILE  # kept, not escaped
+        await assert_nothing_unsafe_is_drawn(pilot, editor)
+
+
+async def test_hostile_text_is_drawn_inert_in_the_three_way_view() -> None:
+    base = {"input": HOSTILE, "expected_output": HOSTILE_LINES, "metadata": {HOSTILE: 1}}
+    merge = EditSession(base, 1).merge(
+        {**base, "expected_output": "theirs " + HOSTILE}, {**base, "expected_output": "mine"}, 2
+    )
+    view = ThreeWayScreen(merge, title="Someone " + HOSTILE, labels={"expected_output": "Out"})
+    app = ViewApp(view)
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: view.is_mounted)
+        for widget in view.query("*"):
+            assert unsafe_in(drawn_text(widget)) == [], widget

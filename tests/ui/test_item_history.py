@@ -18,6 +18,7 @@ from phtui.screens.datasets.item_editor import ItemEditorScreen
 from phtui.server.runner import RunningServer
 from tests.ui import editor_support
 from tests.ui.editor_support import editor_app, first_item, open_editor, seed, set_json
+from tests.ui.field_support import HOSTILE, HOSTILE_LINES, drawn_text, unsafe_in
 from tests.ui.support import record_calls, wait_until
 
 revisioned_editor_server = editor_support.revisioned_editor_server
@@ -261,3 +262,18 @@ async def test_history_under_unsaved_edits_keeps_them_for_a_three_way_save(
         await wait_until(pilot, lambda: app.screen is editor)
         assert editor.editor("expected_output").text == '"typed"' and editor.dirty
         assert "unsaved edits are kept" in str(editor.query_one("#editor-status").render())
+
+
+async def test_hostile_text_is_drawn_inert_in_the_history(rev_server: RunningServer) -> None:
+    dataset_id = rev_server.create_dataset("hostile history ds")
+    async with editor_app(rev_server) as (app, pilot, client):
+        item = await client.create_dataset_item(dataset_id, input={HOSTILE: HOSTILE_LINES})
+        await client.update_dataset_item(
+            item.id, base_version=item.version, expected_output=HOSTILE, metadata={"m": HOSTILE}
+        )
+        screen = await open_history(app, pilot, client, item.id, [])
+        assert "\\u001b]52" in diff_text(screen)  # shown, as JSON escapes it
+        for target in ("down", "up"):  # each version's diff
+            for widget in screen.query("*"):
+                assert unsafe_in(drawn_text(widget)) == [], widget
+            await pilot.press(target)

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from phtui.core.edit_session import Choice, FieldMerge, ThreeWay
 from phtui.core.jsondoc import pretty
+from phtui.core.text import visible
 from phtui.screens.base import PhModal
 from phtui.widgets.json_editor import JsonTextArea
 from phtui.widgets.key_bar import KeyBar
@@ -113,7 +114,7 @@ class ThreeWayScreen(PhModal[ConflictAnswer]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self._title, id="conflict-title", markup=False)
+            yield Static(visible(self._title), id="conflict-title", markup=False)
             yield OptionList(*self._options(), id="conflict-fields")
             yield Static("", id="conflict-field", markup=False)
             with Horizontal(id="conflict-sides"):

@@ -43,6 +43,7 @@ from phtui.core.item_history import (
     what_changed,
 )
 from phtui.core.jsondiff import Change, format_path
+from phtui.core.jsondoc import escape_unsafe
 from phtui.core.text import clip, one_line
 from phtui.screens.base import PhScreen, task
 from phtui.screens.confirm import ConfirmScreen
@@ -83,15 +84,15 @@ async def run_steps(
 
 
 def _value(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return clip(text, VALUE_WIDTH)
+    """A value on one line as JSON spells it, unsafe characters as JSON escapes (`\u001b`)."""
+    return clip(escape_unsafe(json.dumps(value, ensure_ascii=False, sort_keys=True)), VALUE_WIDTH)
 
 
 def diff_lines(changes: list[Change], limit: int = MAX_DIFF_LINES) -> Content:
     """The changes as coloured lines, server text made safe (`core.text`)."""
     lines: list[Content] = []
     for change in changes[:limit]:
-        where = one_line(format_path(change.path)) or "(whole value)"
+        where = one_line(escape_unsafe(format_path(change.path))) or "(whole value)"
         if change.kind == "added":
             lines.append(Content.assemble(("+ ", "bold $success"), (where, "bold"), ": ",
                                           (_value(change.new), "$success")))  # fmt: skip

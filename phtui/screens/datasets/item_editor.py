@@ -80,6 +80,7 @@ from phtui.screens.datasets.conflict import ThreeWayScreen
 from phtui.screens.datasets.items import ITEM_DRAFT_KIND, EditorOutcome
 from phtui.screens.dialogs import Choice, ChoiceScreen
 from phtui.widgets.datasets.items_table import format_time, short_id
+from phtui.widgets.fields import SafeInput
 from phtui.widgets.json_editor import JsonEditor, human_size
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.title_bar import TitleBar
@@ -311,7 +312,7 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
         if fields.text:
             with Horizontal(id="editor-refs"):
                 for name in fields.text:
-                    ref = Input(texts[name], id=f"field-{name}", placeholder=PLACEHOLDERS[name])
+                    ref = SafeInput(texts[name], id=f"field-{name}", placeholder=PLACEHOLDERS[name])
                     ref.border_title = SHORT_LABELS[name]
                     self._refs[name] = ref
                     yield ref
@@ -541,9 +542,11 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
 
     @on(Input.Changed, "#editor-refs Input")
     def _ref_changed(self, event: Input.Changed) -> None:
-        name = (event.input.id or "").removeprefix("field-")
-        marker = " ●" if event.value != self._clean_texts.get(name, "") else ""
-        event.input.border_title = SHORT_LABELS[name] + marker
+        # The field as it is now (in a burst the message comes after later keys).
+        field = event.input
+        name = (field.id or "").removeprefix("field-")
+        marker = " ●" if field.value != self._clean_texts.get(name, "") else ""
+        field.border_title = SHORT_LABELS[name] + marker
         self._schedule_draft()
 
     # -------------------------------------------------------------------------- drafts
