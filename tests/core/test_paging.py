@@ -289,7 +289,7 @@ def test_page_numbers_in_ascii_digits(text: str, answer: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "²", "٣", "3.5", "-1", "0", "1e3", "abc", "99999", "9" * 5000, "１"]
+    "text", ["", "²", "٣", "3.5", "-1", "0", "1e3", "abc", "99999", "9" * 5000, "\uff11"]
 )
 def test_other_page_numbers_are_refused_in_one_line(text: str) -> None:
     answer = parse_page_number(text, 1234)
