@@ -22,9 +22,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from phtui.compat import open_without_css_refresh
+from phtui.compat import CrashWithoutLocals, open_without_css_refresh
 from phtui.config import ResolvedProfile, Settings
 from phtui.screens.base import ServicesMixin
+from phtui.shell.binding_ids import upgrade_keymap
 from phtui.shell.errors import Reaction, describe
 from phtui.shell.services import humanise
 
@@ -63,30 +64,40 @@ def host_label(host: str) -> str:
     return (parts.netloc or host) + parts.path.rstrip("/")
 
 
-class PhTuiApp(App[None]):
+class PhTuiApp(CrashWithoutLocals, App[None]):
     TITLE = "phtui"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
     COMMANDS = App.COMMANDS | {_entity_search}
     MODES: ClassVar[dict[str, Any]] = {"themes": _themes_screen, "datasets": _datasets_screen}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Help, quit and retry are pinned in every key bar; the modes are tabs in the title bar.
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
-        Binding("1", "switch_mode('themes')", "Themes", id="app.themes"),
-        Binding("2", "switch_mode('datasets')", "Datasets", id="app.datasets"),
+        Binding("1", "switch_mode('themes')", "Themes", id="app.themes", show=False),
+        Binding("2", "switch_mode('datasets')", "Datasets", id="app.datasets", show=False),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+r", "retry", "Retry", id="app.retry"),
+        # As in k9s and lazygit: back out of a screen, or quit from a mode's first screen. Not a
+        # priority binding, so text fields keep their q.
+        Binding("q", "back", "Back / quit", id="app.back", show=False),
         # Vim keys for whichever list or table has the focus (text inputs keep their letters).
-        Binding("j", "vim('cursor_down', 'scroll_down')", "Down", id="app.vim_down", show=False),
-        Binding("k", "vim('cursor_up', 'scroll_up')", "Up", id="app.vim_up", show=False),
+        Binding(
+            "j", "vim('cursor_down', 'scroll_down')", "Down (list)", id="app.vim_down", show=False
+        ),
+        Binding("k", "vim('cursor_up', 'scroll_up')", "Up (list)", id="app.vim_up", show=False),
         Binding(
             "g",
             "vim('first', 'scroll_top', 'scroll_home')",
-            "First",
+            "First (list)",
             id="app.vim_first",
             show=False,
         ),
         Binding(
-            "G", "vim('last', 'scroll_bottom', 'scroll_end')", "Last", id="app.vim_last", show=False
+            "G",
+            "vim('last', 'scroll_bottom', 'scroll_end')",
+            "Last (list)",
+            id="app.vim_last",
+            show=False,
         ),
     ]
 
@@ -125,8 +136,14 @@ class PhTuiApp(App[None]):
         # Before the first screen composes, so it finds the keymap and the client in place.
         settings = self._settings if self._settings is not None else self._load_settings()
         self._settings = settings
-        self.set_keymap(settings.keymap)
-        for warning in settings.warnings:
+        keymap, renamed = upgrade_keymap(settings.keymap)
+        self.set_keymap(keymap)
+        warnings = list(settings.warnings)
+        if renamed:
+            where = settings.config_path or "the config file"
+            names = "; ".join(entry.describe() for entry in renamed)
+            warnings.append(f"[keymap] uses renamed ids: {names}. Update them in {where}.")
+        for warning in warnings:
             self.notify(warning, title="Config", severity="warning", timeout=10, markup=False)
         resolved = self._initial = self._resolve()
         self.read_only = self.read_only or resolved.read_only
@@ -236,7 +253,9 @@ class PhTuiApp(App[None]):
 
     def show_error(self, error: BaseException, *, action: str) -> None:
         """The one place errors become messages, a reconnect, the offline state or a modal."""
-        problem = describe(error, action=action)
+        source = self.profile.key_source if self.profile is not None else None
+        named = source.describe() if source is not None else None
+        problem = describe(error, action=action, key_source=named)
         if (problem.reaction is Reaction.OFFLINE and self.offline) or (
             problem.reaction is Reaction.RECONNECT and self._connect_is_open()
         ):
@@ -365,6 +384,15 @@ class PhTuiApp(App[None]):
             ),
             answered,
         )
+
+    async def action_back(self) -> None:
+        """`q`: what escape does on a pushed screen or modal; on a mode's first screen, quit."""
+        if len(self.screen_stack) <= 1:
+            await self.action_quit()
+            return
+        escape = self.screen.active_bindings.get("escape")
+        if escape is not None and escape.enabled:
+            await self.run_action(escape.binding.action, escape.node)
 
     def action_vim(self, *actions: str) -> None:
         """Run the first of `actions` the focused widget has (OptionList, DataTable, scrollers)."""

@@ -8,7 +8,7 @@ minor release these were checked against; re-check them before widening the pin.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
 from textual.geometry import Size
@@ -19,7 +19,32 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
-__all__ = ["LargeTextArea", "open_without_css_refresh"]
+__all__ = ["CrashWithoutLocals", "LargeTextArea", "open_without_css_refresh"]
+
+# -- app: a crash report that shows no local variables -----------------------------------------
+# Internals: `App._fatal_error` (called for an unhandled exception), `App._exit_renderables`,
+# `App._close_messages_no_wait`, `App.bell` (Textual 8.2).
+
+
+class CrashWithoutLocals:
+    """Mixed into the App: its crash traceback leaves out local variables.
+
+    Textual prints an unhandled exception's traceback with `show_locals=True`, so a crash in code
+    holding the API key in a local (the client, the connect screen, config loading) would print
+    the key to the terminal, and into whatever records the session. The traceback stays; the
+    locals go.
+    """
+
+    def _fatal_error(self) -> None:
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        app = cast("App[Any]", self)
+        app.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        app._exit_renderables.append(Segments(app.console.render(traceback, app.console.options)))
+        app._close_messages_no_wait()
+
 
 # -- app: opening a mode without an app-wide CSS refresh ---------------------------------------
 # Internals: `App._css_update_count`, `Screen._css_update_count` (Textual 8.2).

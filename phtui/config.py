@@ -14,13 +14,13 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-# tomllib and the TOML writer are imported where a file is read or written: most starts have no
+# tomllib and tomlkit are imported where a file is read or written: most starts have no
 # file to parse, and every import counts before the first frame (benchmarks/startup_bench.py).
 
 CONFIG_ENV = "PHTUI_CONFIG"
@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     file: FileSettings = Field(default_factory=FileSettings, exclude=True)
     config_path: Path | None = Field(default=None, exclude=True)
     warnings: list[str] = Field(default=[], exclude=True)
+    # How to name `cli.api_key` when it is rejected (e.g. "phtui --demo's local server").
+    cli_key_label: str = Field(default="the command line", exclude=True)
 
     @classmethod
     def settings_customise_sources(
@@ -132,6 +134,13 @@ class Settings(BaseSettings):
         env = Profile(host=self.host, project_id=self.project_id, api_key=self.api_key)
         first, second = (stored, env) if chosen else (env, stored)
         key = self.cli.api_key or first.api_key or second.api_key
+        source = None
+        if self.cli.api_key:
+            source = KeySource("option", self.cli_key_label)
+        elif key is not None and key is stored.api_key:
+            source = KeySource("profile", name or "", self.config_path)
+        elif key is not None:
+            source = KeySource("environment", _key_variable())
         return ResolvedProfile(
             name=name,
             host=self.cli.host or first.host or second.host or US_HOST,
@@ -140,6 +149,7 @@ class Settings(BaseSettings):
             read_only=any(
                 (self.read_only, self.file.read_only, stored.read_only, self.cli.read_only)
             ),
+            key_source=source,
         )
 
     def _profile(self, name: str) -> Profile:
@@ -157,6 +167,12 @@ class Settings(BaseSettings):
 
 
 ENV_FIELDS = frozenset({"host", "project_id", "api_key", "profile", "read_only"})
+KEY_VARIABLES = ("POSTHOG_PERSONAL_API_KEY", "PHTUI_API_KEY")  # in the order Settings reads them
+
+
+def _key_variable() -> str:
+    """The variable the key was read from (the first one set), as `Settings.api_key` reads it."""
+    return next((name for name in KEY_VARIABLES if os.environ.get(name)), "settings")
 
 
 class _Only(PydanticBaseSettingsSource):
@@ -180,6 +196,30 @@ class _Only(PydanticBaseSettingsSource):
 
 
 @dataclass(frozen=True)
+class KeySource:
+    """Where the API key came from, so a rejected key can be traced to what to fix.
+
+    `kind`: "environment" (`name` is the variable), "profile" (`name` in the file at `path`),
+    "option" (`name` is the command-line option) or "form" (typed in the connect screen).
+    """
+
+    kind: Literal["environment", "profile", "option", "form"]
+    name: str = ""
+    path: Path | None = None
+
+    def describe(self) -> str:
+        """E.g. "the profile “work” in /home/ada/.config/phtui/config.toml"."""
+        if self.kind == "environment":
+            return f"the environment variable {self.name}"
+        if self.kind == "profile":
+            where = f" in {self.path}" if self.path else ""
+            return f"the profile “{self.name}”{where}"
+        if self.kind == "option":
+            return self.name
+        return "the connect form"
+
+
+@dataclass(frozen=True)
 class ResolvedProfile:
     """What the app connects with. `repr` never shows the key."""
 
@@ -188,6 +228,7 @@ class ResolvedProfile:
     project_id: int | None
     api_key: str | None
     read_only: bool = False
+    key_source: KeySource | None = None  # None: no key, or a caller that did not say
 
     def __repr__(self) -> str:
         key = "set" if self.api_key else "unset"
@@ -297,33 +338,53 @@ def save_profile(
     *,
     make_default: bool = False,
 ) -> None:
-    """Add or replace profile `name` in the file, keeping everything else, written 0600."""
-    import tomllib
+    """Set profile `name`'s host, project and key in the file, written 0600.
 
-    from phtui.toml_writer import dumps_toml
+    Everything else stays as the user wrote it: comments, order, other profiles and the
+    profile's other settings (tomlkit edits the document in place). Raises `ConfigError` when
+    the existing file cannot be read or parsed: it is never overwritten blindly.
+    """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
 
-    existing: dict[str, Any] = {}
-    if path.exists():
-        existing = tomllib.loads(path.read_text(encoding="utf-8"))
-    profiles = dict(existing.get("profiles", {}))
-    profiles[name] = _profile_table(profile)
-    existing["profiles"] = profiles
+    text = ""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        pass
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(str(path), f"cannot be read ({error.__class__.__name__})") from None
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as error:
+        line = getattr(error, "line", None)
+        raise ConfigError(str(path), "not valid TOML: fix it before saving", line=line) from None
+    profiles = document.setdefault("profiles", tomlkit.table(is_super_table=True))
+    if not isinstance(profiles, dict) or not isinstance(profiles.get(name, {}), dict):
+        raise ConfigError(str(path), f"profiles.{name} is not a table: fix it before saving")
+    if name not in profiles:
+        new = tomlkit.table()
+        new.add(tomlkit.nl())  # a blank line before whatever table follows
+        profiles[name] = new
+    table = profiles[name]
+    for key, value in _profile_fields(profile).items():
+        table[key] = value
     if make_default:
-        existing["default_profile"] = name
-    write_private(path, dumps_toml(existing))
+        document["default_profile"] = name  # tomlkit puts it above the tables
+    write_private(path, tomlkit.dumps(document))
 
 
-def _profile_table(profile: Profile) -> dict[str, Any]:
-    table: dict[str, Any] = {}
+def _profile_fields(profile: Profile) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
     if profile.host:
-        table["host"] = profile.host
+        fields["host"] = profile.host
     if profile.project_id:
-        table["project_id"] = profile.project_id
+        fields["project_id"] = profile.project_id
     if profile.api_key:
-        table["api_key"] = profile.api_key.get_secret_value()
+        fields["api_key"] = profile.api_key.get_secret_value()
     if profile.read_only:
-        table["read_only"] = True
-    return table
+        fields["read_only"] = True
+    return fields
 
 
 def write_private(path: Path, text: str) -> None:

@@ -72,7 +72,9 @@ def revisioned_demo_server() -> Iterator[RunningServer]:
 
 @pytest.fixture
 async def client(server: RunningServer) -> AsyncIterator[object]:
-    from phtui.api import PostHogClient
+    """A client of the session server with a short timeout (tests/clients.py). It keeps the
+    client's retries: tests of resuming after a dropped connection use this fixture."""
+    from tests.clients import quick_client
 
-    async with PostHogClient(server.url, server.api_key, server.project_id) as api:
+    async with quick_client(server, max_retries=3) as api:
         yield api

@@ -7,13 +7,15 @@ the app misbehaving somewhere far from the cause. See `phtui/compat.py` for why 
 from __future__ import annotations
 
 import inspect
+import io
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import TextArea
 from textual.widgets.text_area import WrappedDocument
 
-from phtui.compat import LargeTextArea, open_without_css_refresh
+from phtui.compat import CrashWithoutLocals, LargeTextArea, open_without_css_refresh
 
 TEXT = "\n".join(f'  "key{i}": "{"value " * (i % 9)}",' for i in range(200))
 
@@ -68,3 +70,33 @@ async def test_app_and_screen_count_css_updates() -> None:
         await pilot.pause()
         assert app._css_update_count == 0
         assert app.screen._css_update_count == app._css_update_count
+
+
+class Crashing(CrashWithoutLocals, App[None]):
+    printed: list[object] = []
+
+    def _print_error_renderables(self) -> None:
+        self.printed = list(self._exit_renderables)  # what the terminal would get
+        super()._print_error_renderables()
+
+    def on_mount(self) -> None:
+        api_key = "_".join(["phx", "local", "secret"])  # the source must not spell it
+        raise RuntimeError(f"boom ({len(api_key)})")
+
+
+async def test_a_crash_report_shows_the_traceback_without_locals() -> None:
+    # `CrashWithoutLocals._fatal_error` replaces Textual's, which renders locals.
+    from rich.console import Console
+
+    assert callable(App._fatal_error)
+    app = Crashing()
+    with pytest.raises(RuntimeError, match="boom"):
+        async with app.run_test():
+            pass
+    console = Console(width=120, record=True, file=io.StringIO())
+    assert app.printed
+    for renderable in app.printed:
+        console.print(renderable)
+    printed = console.export_text()
+    assert "RuntimeError" in printed and "boom (16)" in printed
+    assert "phx_local_secret" not in printed

@@ -20,7 +20,6 @@ from phtui.config import (
     load_settings,
     save_profile,
 )
-from phtui.toml_writer import dumps_toml
 
 ENV_NAMES = (
     "POSTHOG_PERSONAL_API_KEY",
@@ -248,22 +247,65 @@ def test_saved_strings_cannot_inject_settings(tmp_path: Path) -> None:
     assert not settings.file.read_only
 
 
-toml_scalars = st.one_of(
-    st.text(),
-    st.integers(min_value=-(2**63), max_value=2**63 - 1),
-    st.booleans(),
-    st.floats(allow_nan=False, allow_infinity=False),
-)
-toml_tables = st.recursive(
-    st.dictionaries(st.text(), toml_scalars | st.lists(toml_scalars, max_size=3), max_size=4),
-    lambda children: st.dictionaries(st.text(), children, min_size=1, max_size=3),
-    max_leaves=12,
-)
+HAND_WRITTEN = """\
+# phtui settings, by hand
+default_profile = "work"  # the office
+
+[profiles.work]  # self-hosted
+host = "https://posthog.example.com"  # behind the VPN
+project_id = 42
+api_key = "phx_old"
+read_only = true  # never change production by accident
+
+# Keys I like
+[keymap]
+"themes.new" = "ctrl+n"  # n is too easy to hit
+"""
 
 
-@given(toml_tables)
-def test_written_toml_reads_back_identically(document: dict[str, object]) -> None:
-    assert tomllib.loads(dumps_toml(document)) == document
+def test_updating_a_profile_keeps_comments_layout_and_other_settings(tmp_path: Path) -> None:
+    path = write(tmp_path, HAND_WRITTEN)
+    save_profile(path, "work", Profile(host="https://posthog.example.com", api_key="phx_new"))
+    assert path.read_text(encoding="utf-8") == HAND_WRITTEN.replace("phx_old", "phx_new")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_adding_a_profile_keeps_every_comment(tmp_path: Path) -> None:
+    path = write(tmp_path, HAND_WRITTEN)
+    save_profile(
+        path, "eu", Profile(host=EU_HOST, project_id=7, api_key="phx_eu"), make_default=True
+    )
+    text = path.read_text(encoding="utf-8")
+    for line in HAND_WRITTEN.splitlines():
+        if "#" in line and "default_profile" not in line:
+            assert line in text
+    assert 'default_profile = "eu"  # the office' in text
+    settings = load_settings(path=path)
+    assert settings.file.profiles["work"].read_only  # untouched
+    resolved = settings.resolve()
+    assert (resolved.name, resolved.host, resolved.project_id) == ("eu", EU_HOST, 7)
+    assert settings.keymap == {"themes.new": "ctrl+n"}
+
+
+def test_saving_into_a_broken_file_refuses_instead_of_overwriting(tmp_path: Path) -> None:
+    path = write(tmp_path, '[profiles.work\nhost = "x"\n')
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        save_profile(path, "work", Profile(api_key="phx_new"))
+    assert path.read_text(encoding="utf-8") == '[profiles.work\nhost = "x"\n'
+
+
+@given(name=st.text(min_size=1), key=st.text(min_size=1), comment=st.text())
+def test_any_name_and_key_read_back_identically_and_comments_stay(
+    tmp_path_factory: pytest.TempPathFactory, name: str, key: str, comment: str
+) -> None:
+    comment = " ".join(comment.split()).replace("\x7f", "")
+    comment = "".join(char for char in comment if char.isprintable())
+    path = tmp_path_factory.mktemp("config") / "config.toml"
+    path.write_text(f"# {comment}\n[keymap]\n", encoding="utf-8")
+    save_profile(path, name, Profile(project_id=1, api_key=key))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(f"# {comment}\n")
+    assert tomllib.loads(text)["profiles"] == {name: {"project_id": 1, "api_key": key}}
 
 
 def test_environment_sets_only_connection_fields(
@@ -282,3 +324,43 @@ def test_a_missing_default_profile_is_reported(tmp_path: Path) -> None:
     settings = load_settings(path=write(tmp_path, 'default_profile = "gone"\n'))
     with pytest.raises(ConfigError, match="no profile named 'gone'"):
         settings.resolve()
+
+
+# -- where the key came from (named when PostHog rejects it) -------------------------------
+
+
+def test_key_source_names_the_profile_and_its_file(tmp_path: Path) -> None:
+    path = write(tmp_path, PROFILES)
+    source = load_settings(path=path).resolve().key_source
+    assert source is not None and source.kind == "profile"
+    assert source.describe() == f"the profile “work” in {path}"
+
+
+@pytest.mark.parametrize("variable", ["POSTHOG_PERSONAL_API_KEY", "PHTUI_API_KEY"])
+def test_key_source_names_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    monkeypatch.setenv(variable, "phx_env")
+    resolved = load_settings(path=write(tmp_path, PROFILES)).resolve()  # env beats the default
+    assert resolved.api_key == "phx_env" and resolved.key_source is not None
+    assert resolved.key_source.describe() == f"the environment variable {variable}"
+
+
+def test_key_source_of_an_explicit_profile_beats_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_env")
+    resolved = load_settings(path=write(tmp_path, PROFILES)).resolve(profile="eu")
+    assert resolved.api_key == "phx_eu"
+    assert resolved.key_source is not None and resolved.key_source.name == "eu"
+
+
+def test_key_source_of_the_command_line(tmp_path: Path) -> None:
+    settings = load_settings(path=tmp_path / "absent.toml", cli=Profile(api_key="phx_cli"))
+    settings.cli_key_label = "--demo's local server"
+    source = settings.resolve().key_source
+    assert source is not None and source.describe() == "--demo's local server"
+
+
+def test_no_key_has_no_source(tmp_path: Path) -> None:
+    assert load_settings(path=tmp_path / "absent.toml").resolve().key_source is None

@@ -1,5 +1,11 @@
 """The `phtui` command: open the app, or run one of its subcommands.
 
+Errors follow one convention (`phtui.cli.options`): a bad option value, a broken config file or a
+refused host is a `CliError` (or `ConfigError`), printed by `main` as one line on stderr with
+exit status 2, never a traceback. The app's own exit status is 0 when the user quits and 1 when
+it died of an unexpected error (Textual has printed the traceback by then). `--log FILE` (or
+`PHTUI_LOG`) works with every command: `main` takes it before dispatching.
+
 Kept lean for startup time: the app, the server and the transfer code are imported only by the
 branch that needs them.
 """
@@ -8,14 +14,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from phtui import __version__
+from phtui.cli.options import (
+    EXIT_CRASHED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    ArgumentParser,
+    CliError,
+    add_connection_options,
+    check_connection_options,
+    split_log_option,
+)
 
 if TYPE_CHECKING:
+    from phtui.app import PhTuiApp
     from phtui.config import Settings
+
+T = TypeVar("T")
 
 DESCRIPTION = "A keyboard-first terminal app for PostHog data color themes and datasets."
 EPILOG = """\
@@ -28,16 +48,18 @@ subcommands:
                         export a dataset's items to JSONL or JSON
   phtui import DATASET FILE
                         create dataset items from a JSONL file (resumable)
-  Each has --help.
+  Each has --help, and each takes --log FILE.
 
 environment:
   POSTHOG_PERSONAL_API_KEY, POSTHOG_HOST, POSTHOG_PROJECT_ID, PHTUI_PROFILE,
-  PHTUI_READ_ONLY, PHTUI_CONFIG (path of the config file)
+  PHTUI_READ_ONLY, PHTUI_CONFIG (path of the config file), PHTUI_LOG (as --log)
+
+exit status: 0 done, 1 failed or crashed, 2 bad options or settings, 130 interrupted
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
         prog="phtui",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -52,18 +74,39 @@ def build_parser() -> argparse.ArgumentParser:
         default="revisioned",
         help="with --demo: the datasets API the demo serves (classic: older self-hosted PostHog)",
     )
-    parser.add_argument("--host", help="PostHog host, e.g. https://eu.posthog.com")
-    parser.add_argument("--project", type=int, metavar="ID", help="project id")
-    parser.add_argument("--profile", metavar="NAME", help="profile from the config file")
+    add_connection_options(parser)
     parser.add_argument(
         "--read-only", action="store_true", help="disable every action that changes data"
+    )
+    parser.add_argument(
+        "--log",
+        metavar="FILE",
+        help="append requests, statuses, timings and retries to FILE (0600; never the key)",
     )
     parser.add_argument("--version", action="version", version=f"phtui {__version__}")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run `phtui` with `argv` (default: the process's arguments) and return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args, log_path = split_log_option(args)
+        log_path = log_path or os.environ.get("PHTUI_LOG") or None
+        if log_path:
+            from phtui.cli.logfile import start_logging
+
+            start_logging(log_path)
+        return _dispatch(args)
+    except CliError as error:
+        print(error.line, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("phtui: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _dispatch(args: list[str]) -> int:
     if args and args[0] in SUBCOMMANDS:
         return SUBCOMMANDS[args[0]](args[1:])
     options = build_parser().parse_args(args)
@@ -77,32 +120,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
 
+def exit_status(app: PhTuiApp) -> int:
+    """0 when the user quit, 1 when the app died of an error (Textual's `return_code` is 1)."""
+    code = app.return_code
+    return EXIT_CRASHED if code is None else code
+
+
 def run_app(
     *, profile: str | None, host: str | None, project_id: int | None, read_only: bool
 ) -> int:
-    from phtui.config import ConfigError
-
-    try:
-        settings = _settings(profile=profile, host=host, project_id=project_id)
-        settings.resolve()  # an unknown --profile is reported here, before the screen opens
-    except ConfigError as error:
-        print(f"phtui: {error}", file=sys.stderr)
-        return 2
+    settings = _settings(profile=profile, host=host, project_id=project_id)
+    _config_check(settings.resolve)  # an unknown --profile is reported before the screen opens
     from phtui.app import PhTuiApp
 
-    PhTuiApp(settings=settings, read_only=read_only).run()
-    return 0
+    app = PhTuiApp(settings=settings, read_only=read_only)
+    app.run()
+    return exit_status(app)
 
 
 def run_demo(*, read_only: bool, datasets_api: str = "revisioned") -> int:
     """The local server with demo data on a free loopback port, and the app pointed at it."""
-    from phtui.config import ConfigError, Profile, load_settings
+    from phtui.config import Profile, load_settings
 
-    try:
-        settings = load_settings()  # for the keymap; the connection is the demo server's
-    except ConfigError as error:
-        print(f"phtui: {error}", file=sys.stderr)
-        return 2
+    # For the keymap; the connection is the demo server's.
+    settings = _config_check(load_settings)
     from phtui.app import PhTuiApp
     from phtui.server.options import DatasetsApi
     from phtui.server.runner import ServerOptions, start_server
@@ -114,8 +155,20 @@ def run_demo(*, read_only: bool, datasets_api: str = "revisioned") -> int:
         settings.cli = Profile(
             host=server.url, project_id=server.project_id, api_key=server.api_key
         )
-        PhTuiApp(settings=settings, read_only=read_only, demo_server=server).run()
-    return 0
+        settings.cli_key_label = "the demo server's key (phtui --demo)"
+        app = PhTuiApp(settings=settings, read_only=read_only, demo_server=server)
+        app.run()
+    return exit_status(app)
+
+
+def _config_check(step: Callable[[], T]) -> T:
+    """Run `step`; a config mistake becomes the one-line `CliError`."""
+    from phtui.config import ConfigError
+
+    try:
+        return step()
+    except ConfigError as error:
+        raise CliError(str(error)) from None
 
 
 def _settings(*, profile: str | None, host: str | None, project_id: int | None) -> Settings:
@@ -123,30 +176,29 @@ def _settings(*, profile: str | None, host: str | None, project_id: int | None) 
 
     overrides = Profile(host=host, project_id=project_id)
     if profile:
-        return load_settings(cli=overrides, profile=profile)
-    return load_settings(cli=overrides)
+        return _config_check(lambda: load_settings(cli=overrides, profile=profile))
+    return _config_check(lambda: load_settings(cli=overrides))
 
 
 def config_command(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="phtui config", description="Inspect the configuration.")
+    parser = ArgumentParser(prog="phtui config", description="Inspect the configuration.")
     parser.add_argument("what", choices=["path", "show"])
     parser.add_argument("--profile", metavar="NAME", help="show this profile as the active one")
     options = parser.parse_args(argv)
-    from phtui.config import ConfigError, default_config_path, redacted
+    from phtui.config import default_config_path, redacted
 
     if options.what == "path":
         print(default_config_path())
         return 0
-    try:
-        settings = _settings(profile=options.profile, host=None, project_id=None)
-        print(json.dumps(redacted(settings, settings.resolve()), indent=2))
-    except ConfigError as error:
-        print(f"phtui: {error}", file=sys.stderr)
-        return 2
+    settings = _settings(profile=options.profile, host=None, project_id=None)
+    print(json.dumps(redacted(settings, _config_check(settings.resolve)), indent=2))
     from phtui.cli.keymap import unknown_ids
+    from phtui.shell.binding_ids import upgrade_keymap
 
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for entry in upgrade_keymap(settings.keymap)[1]:
+        print(f"warning: [keymap] renamed: {entry.describe()}", file=sys.stderr)
     for binding_id in unknown_ids(settings.keymap):
         print(f"warning: [keymap] {binding_id!r} matches no key binding", file=sys.stderr)
     return 0
@@ -159,12 +211,14 @@ def server_command(argv: list[str]) -> int:
 
 
 def export_command(argv: list[str]) -> int:
+    check_connection_options("phtui export", argv)
     from phtui.cli.transfer import main_export
 
     return main_export(argv)
 
 
 def import_command(argv: list[str]) -> int:
+    check_connection_options("phtui import", argv)
     from phtui.cli.transfer import main_import
 
     return main_import(argv)

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from textual.binding import Binding
 from textual.dom import DOMNode
 
+from phtui.shell.binding_ids import RENAMED
+
 UI_PACKAGES = ("phtui.screens", "phtui.widgets")
 
 
@@ -47,6 +49,7 @@ def phtui_node_classes() -> list[type[DOMNode]]:
 
 
 def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
-    """The keymap's ids that no binding of phtui declares, in the file's order."""
-    known = binding_ids(phtui_node_classes())
+    """The keymap's ids that no binding of phtui declares (nor did: renamed ids are known), in
+    the file's order."""
+    known = binding_ids(phtui_node_classes()) | set(RENAMED)
     return [binding_id for binding_id in keymap if binding_id not in known]

@@ -22,6 +22,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar, cast
 
 from textual import events, work
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -129,3 +130,9 @@ class PhScreen(ServicesMixin, Screen[ResultT]):
 
 class PhModal(ServicesMixin, ModalScreen[ResultT]):
     """A modal screen of phtui."""
+
+    # A modal hides the app's bindings, so `q` (back: what escape does here) is repeated. The
+    # same id as the app's, so one keymap entry remaps both.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.back", "Back", id="app.back", show=False)
+    ]

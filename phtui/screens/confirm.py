@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from phtui.screens.base import PhModal
@@ -16,10 +16,11 @@ class ConfirmScreen(PhModal[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
-        width: 60; max-width: 100%; height: auto;
+        width: 60; max-width: 100%; height: auto; max-height: 100%;
         border: thick $error; background: $surface; padding: 1 2;
     }
-    ConfirmScreen .confirm-title { text-style: bold; margin-bottom: 1; }
+    ConfirmScreen .confirm-title { text-style: bold; margin-bottom: 1; max-height: 25vh; }
+    ConfirmScreen .dialog-body { height: auto; max-height: 50vh; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmScreen Button { margin-left: 2; }
     """
@@ -39,7 +40,8 @@ class ConfirmScreen(PhModal[bool]):
         with Vertical():
             # Titles and messages often quote server data (names): never interpret markup.
             yield Static(self._title, classes="confirm-title", markup=False)
-            yield Static(self._message, markup=False)
+            with VerticalScroll(classes="dialog-body"):  # long text scrolls; buttons stay
+                yield Static(self._message, markup=False)
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button(self._confirm_label, id="confirm", variant="error")

@@ -7,6 +7,7 @@ mid-session (pushed on top, so the screens below keep their unsaved edits). Dism
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -27,9 +28,18 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from phtui.api.scopes import probe_scopes
-from phtui.config import EU_HOST, LOCAL_HOST, US_HOST, Profile, ResolvedProfile, Settings
+from phtui.config import (
+    EU_HOST,
+    LOCAL_HOST,
+    US_HOST,
+    KeySource,
+    Profile,
+    ResolvedProfile,
+    Settings,
+)
 from phtui.core.text import one_line
 from phtui.screens.base import PhModal, task
+from phtui.shell.errors import message_for
 
 if TYPE_CHECKING:
     from phtui.api import PostHogClient
@@ -80,6 +90,11 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
         self._settings = settings
         self._initial = initial
         self._reason = reason
+        # Opened because the profile's key was rejected: offer to save the new key there.
+        source = initial.key_source
+        self._update_profile = (
+            reason is not None and source is not None and source.kind == "profile"
+        )
         self._projects: list[Project] = []
         self._checked_key: str | None = None  # the key whose projects are listed
         # (host, key, project) whose missing scopes the user has seen: the next Connect proceeds.
@@ -135,7 +150,9 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
             yield OptionList(id="projects", compact=True)
             yield Static("", id="scopes", markup=False)
             with Horizontal(classes="row", id="save-row"):
-                yield Checkbox("Save as profile", value=False, id="save", compact=True)
+                yield Checkbox(
+                    "Save as profile", value=self._update_profile, id="save", compact=True
+                )
                 yield Input(
                     self._initial.name or "", placeholder="name", id="profile-name", compact=True
                 )
@@ -269,7 +286,7 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
                 user = await client.get_current_user()
                 projects = await self._projects_of(client, user.organization, user.team)
         except AuthenticationError as error:
-            self._set_status(str(error))
+            self._set_status(message_for(error))
             return
         except PermissionDeniedError as error:
             # Without user:read the key can still work: the project id is typed by hand.
@@ -322,7 +339,7 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
             async with self._client(host, key, project_id) as client:
                 report = await probe_scopes(client)
         except PostHogError as error:
-            self._set_status(str(error))
+            self._set_status(message_for(error))
             return
         self._show("#scopes", report.describe())
         self.query_one("#hint").display = False  # the report says it all now
@@ -353,16 +370,35 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
                 return
             if not self._save(name, Profile(host=host, project_id=project_id, api_key=key)):
                 return
-        self.dismiss(ResolvedProfile(name=name, host=host, project_id=project_id, api_key=key))
+            source = KeySource("profile", name, self._config_path())
+        else:
+            source = KeySource("form")
+        self.dismiss(
+            ResolvedProfile(
+                name=name, host=host, project_id=project_id, api_key=key, key_source=source
+            )
+        )
+
+    def _config_path(self) -> Path:
+        from phtui.config import default_config_path
+
+        return self._settings.config_path or default_config_path()
 
     def _save(self, name: str, profile: Profile) -> bool:
-        from phtui.config import ConfigError, default_config_path, save_profile
+        from phtui.config import ConfigError, save_profile
 
-        path = self._settings.config_path or default_config_path()
+        path = self._config_path()
+        # A new profile becomes the default; an existing one only gets the new values.
+        existing = name in self._settings.file.profiles
         try:
-            save_profile(path, name, profile, make_default=True)
+            save_profile(path, name, profile, make_default=not existing)
         except (OSError, ConfigError) as error:
             self._set_status(f"Could not save the profile to {path}: {error}")
             return False
+        # The app's settings follow the file, so switching profiles later uses the new key.
+        stored = self._settings.file.profiles.get(name, Profile())
+        fields = ("host", "project_id", "api_key")
+        saved = {field: getattr(profile, field) for field in fields if getattr(profile, field)}
+        self._settings.file.profiles[name] = stored.model_copy(update=saved)
         self.app.notify(f"Saved profile {name!r} to {path} (mode 0600).", markup=False)
         return True

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from phtui.screens.base import PhModal
@@ -19,8 +19,9 @@ DIALOG_CSS = """
     width: 64; max-width: 100%; height: auto; max-height: 100%;
     border: thick $primary; background: $surface; padding: 1 2;
 }}
-{name} .dialog-title {{ text-style: bold; margin-bottom: 1; }}
-{name} .dialog-error {{ color: $error; height: auto; }}
+{name} .dialog-title {{ text-style: bold; margin-bottom: 1; max-height: 25vh; }}
+{name} .dialog-body {{ height: auto; max-height: 50vh; }}
+{name} .dialog-error {{ color: $error; height: auto; max-height: 25vh; }}
 {name} Horizontal {{ height: auto; align-horizontal: right; margin-top: 1; }}
 {name} Button {{ margin-left: 1; min-width: 10; }}
 """
@@ -30,7 +31,7 @@ class PromptScreen(PhModal[str | None]):
     """Ask for one line of text. `check` returns an error message, or None to accept."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PromptScreen")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(
         self,
@@ -77,7 +78,7 @@ class ChoiceScreen(PhModal[str]):
     """A question with a few answers (buttons, each with its own key). Escape answers `cancel`."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceScreen")
-    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel", id="choice.cancel")]
 
     def __init__(self, title: str, message: str, choices: Sequence[Choice], *, cancel: str) -> None:
         super().__init__()
@@ -89,7 +90,8 @@ class ChoiceScreen(PhModal[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self._title, classes="dialog-title", markup=False)
-            yield Static(self._message, markup=False)
+            with VerticalScroll(classes="dialog-body"):  # long text scrolls; buttons stay
+                yield Static(self._message, markup=False)
             with Horizontal():
                 for choice in self._choices:
                     yield Button(

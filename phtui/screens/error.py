@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from phtui.screens.base import PhModal
@@ -17,7 +17,10 @@ class ErrorScreen(PhModal[None]):
         width: 70; max-width: 100%; height: auto; max-height: 100%;
         border: thick $error; background: $surface; padding: 1 2;
     }
-    ErrorScreen .error-title { text-style: bold; color: $text-error; margin-bottom: 1; }
+    ErrorScreen .error-title {
+        text-style: bold; color: $text-error; margin-bottom: 1; max-height: 25vh;
+    }
+    ErrorScreen .dialog-body { height: auto; max-height: 50vh; }
     ErrorScreen Button { margin-top: 1; }
     """
 
@@ -31,7 +34,8 @@ class ErrorScreen(PhModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self._title, classes="error-title", markup=False)
-            yield Static(self._message, markup=False)
+            with VerticalScroll(classes="dialog-body"):  # long text scrolls; OK stays
+                yield Static(self._message, markup=False)
             yield Button("OK", id="ok", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -30,10 +30,32 @@ class Problem:
     reaction: Reaction
 
 
-def describe(error: BaseException, *, action: str) -> Problem:
-    """What to tell the user about `error`, raised while doing `action` ("Loading themes")."""
+KEY_HINT = (
+    "It may be revoked or expired, or made on another PostHog host "
+    "(US Cloud, EU Cloud and self-hosted keys differ)."
+)
+
+
+def message_for(error: BaseException, *, key_source: str | None = None) -> str:
+    """The sentence to show for `error`. A rejected key names where it came from, e.g. "the
+    profile “work” in ~/.config/phtui/config.toml", not a variable the user may never have set."""
+    if isinstance(error, api_errors.AuthenticationError):
+        if error.code == "not_authenticated":
+            said = f"PostHog received no API key ({error.status})."
+        else:
+            said = f"PostHog rejected the API key ({error.status})."
+        origin = f" The key came from {key_source}." if key_source else ""
+        return f"{said}{origin} {KEY_HINT}"
+    return visible(str(error))
+
+
+def describe(error: BaseException, *, action: str, key_source: str | None = None) -> Problem:
+    """What to tell the user about `error`, raised while doing `action` ("Loading themes").
+
+    `key_source` says where the client's key came from, for the message when it is rejected.
+    """
     title = f"{action} failed"
-    text = visible(str(error))
+    text = message_for(error, key_source=key_source)
     if isinstance(error, api_errors.AuthenticationError):
         return Problem(title, text, "error", Reaction.RECONNECT)
     if isinstance(error, api_errors.TransportError):

@@ -5,13 +5,20 @@ painted, and it recomposes them all on every `refresh_bindings`: about a tenth o
 Themes screen. KeyBar draws the same line as one `Content`, remembers where each key landed for
 the mouse, and re-renders only when what it shows changes. Binding groups (`Binding.Group`) are
 not drawn as groups: phtui has none.
+
+Keys keep the order their owners declare them in, whatever the keymap did to them (Textual moves
+a remapped binding to the end of its list). The ways out, help and quit (and retry while
+offline), are pinned on the right beside the palette key: they show on every screen, at any
+width, however many keys the screen has.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.cells import cell_len
+from textual.binding import Binding
 from textual.content import Content, Span
 from textual.widget import Widget
 
@@ -20,9 +27,11 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.style import Style
 
-__all__ = ["KeyBar", "KeyEntry", "ShownKeys"]
+__all__ = ["PINNED_IDS", "KeyBar", "KeyEntry", "ShownKeys"]
 
 SEPARATOR = "▏"  # Footer's `border-left: vkey` in front of the palette key
+# Binding ids always drawn (when active), on the right, whether or not their binding is `show`n.
+PINNED_IDS = ("app.retry", "app.help", "app.quit")
 
 
 class KeyEntry(NamedTuple):
@@ -36,10 +45,11 @@ class KeyEntry(NamedTuple):
 
 
 class ShownKeys(NamedTuple):
-    """Everything the bar shows: the screen's keys in order, then the command palette key."""
+    """Everything the bar shows: the screen's keys in order, the pinned keys, the palette key."""
 
     entries: tuple[KeyEntry, ...]
     palette: KeyEntry | None
+    pinned: tuple[KeyEntry, ...] = ()
 
 
 class KeyPlace(NamedTuple):
@@ -74,6 +84,17 @@ def key_width(entry: KeyEntry) -> int:
     """Cells of a key on the left: " key " then "description "."""
     width = cell_len(entry.display) + 2
     return width + cell_len(entry.description) + 1 if entry.description else width
+
+
+@cache
+def declared_order(node_type: type[Any]) -> dict[str, int]:
+    """Each action's position in `node_type`'s BINDINGS (bases first, as Textual merges them)."""
+    order: dict[str, int] = {}
+    for cls in reversed(node_type.__mro__):
+        for binding in vars(cls).get("BINDINGS", ()):
+            action = binding.action if isinstance(binding, Binding) else binding[1]
+            order.setdefault(action, len(order))
+    return order
 
 
 def palette_width(entry: KeyEntry) -> int:
@@ -184,20 +205,28 @@ class KeyBar(Widget, can_focus=False):
         app = self.app
         active = self.screen.active_bindings
         actions: set[str] = set()
-        entries: list[KeyEntry] = []
-        for _, binding, enabled, tooltip in active.values():
-            if not binding.show or binding.action in actions:
+        ranked: list[tuple[int, int, KeyEntry]] = []
+        pinned: dict[str, KeyEntry] = {}
+        nodes: dict[int, int] = {}  # id(node) -> its place in the binding chain
+        for node, binding, enabled, tooltip in active.values():
+            is_pinned = binding.id in PINNED_IDS
+            if not (binding.show or is_pinned) or binding.action in actions:
                 continue  # one key per action: the first bound
             actions.add(binding.action)
-            entries.append(
-                KeyEntry(
-                    binding.key,
-                    app.get_key_display(binding),
-                    binding.description,
-                    tooltip or binding.description,
-                    enabled,
-                )
+            entry = KeyEntry(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                tooltip or binding.description,
+                enabled,
             )
+            if is_pinned:
+                pinned[binding.id or ""] = entry
+                continue
+            place = nodes.setdefault(id(node), len(nodes))
+            order = declared_order(type(node)).get(binding.action, len(ranked))
+            ranked.append((place, order, entry))
+        ranked.sort(key=lambda item: item[:2])
         palette = None
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             found = active.get(app.COMMAND_PALETTE_BINDING)
@@ -210,7 +239,8 @@ class KeyBar(Widget, can_focus=False):
                     binding.tooltip or binding.description,
                     enabled,
                 )
-        return ShownKeys(tuple(entries), palette)
+        pins = tuple(pinned[pin] for pin in PINNED_IDS if pin in pinned)
+        return ShownKeys(tuple(entry for *_, entry in ranked), palette, pins)
 
     def _ground(self, entry: KeyEntry) -> str:
         """The component class under a key: hovered or not."""
@@ -226,7 +256,9 @@ class KeyBar(Widget, can_focus=False):
         shown = self.shown
         width = self.size.width
         palette = shown.palette
-        room = width - (palette_width(palette) if palette is not None else 0)
+        pinned_width = sum(key_width(entry) for entry in shown.pinned)
+        right = pinned_width + (palette_width(palette) if palette is not None else 0)
+        room = width - right
         line = LineBuilder()
         places: list[KeyPlace] = []
         for entry in shown.entries:
@@ -235,14 +267,14 @@ class KeyBar(Widget, can_focus=False):
                 break  # no room: drop this key and the rest, rather than show half a key
             pad = " " if end <= room else ""  # a key's last cell is padding: it may go
             places.append(KeyPlace(line.cells, min(end, room), entry))
-            if entry.description:
-                line.add(f" {entry.display} ", self._style("key-bar--key", entry))
-                line.add(f"{entry.description}{pad}", self._style("key-bar--description", entry))
-            else:
-                line.add(f" {entry.display}{pad}", self._style("key-bar--key", entry))
+            self._add_key(line, entry, pad)
+        if room > line.cells:
+            line.add(" " * (room - line.cells))
+        for entry in shown.pinned:
+            start = line.cells
+            self._add_key(line, entry, " ")
+            places.append(KeyPlace(start, line.cells, entry))
         if palette is not None:
-            if room > line.cells:
-                line.add(" " * (room - line.cells))
             start = line.cells
             line.add(SEPARATOR, self.get_visual_style(self._ground(palette), "key-bar--separator"))
             line.add(palette.display, self._style("key-bar--key", palette))
@@ -252,6 +284,13 @@ class KeyBar(Widget, can_focus=False):
             places.append(KeyPlace(start, line.cells, palette))
         self._places = places
         return line.content()
+
+    def _add_key(self, line: LineBuilder, entry: KeyEntry, pad: str) -> None:
+        if entry.description:
+            line.add(f" {entry.display} ", self._style("key-bar--key", entry))
+            line.add(f"{entry.description}{pad}", self._style("key-bar--description", entry))
+        else:
+            line.add(f" {entry.display}{pad}", self._style("key-bar--key", entry))
 
     def _entry_at(self, x: int) -> KeyEntry | None:
         for place in self._places:

@@ -84,9 +84,9 @@ async def test_datasets_mode_without_a_key_waits_quietly_then_loads(
 
     app = PhTuiApp(settings=load_settings(), mode="datasets")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, ConnectScreen)
-        assert not app._notifications  # no "not connected" behind the connect screen
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectScreen) and not app.workers)
+        # Every worker of the Datasets screen below has finished: none said "not connected".
+        assert not app._notifications
         screen = await enter_key(pilot, fresh_server.url, fresh_server.api_key)
         projects = screen.query_one("#projects", OptionList)
         await wait_until(pilot, lambda: projects.option_count > 0)
@@ -127,6 +127,7 @@ async def test_bad_key_is_rejected_with_a_message(fresh_server: RunningServer) -
         screen = await enter_key(pilot, fresh_server.url, "phx_not_a_real_key")
         await wait_until(pilot, lambda: "rejected" in text_of(screen, "#status"))
         assert "phx_not_a_real_key" not in text_of(screen, "#status")
+        assert "POSTHOG_PERSONAL_API_KEY" not in text_of(screen, "#status")  # typed, not a variable
         assert screen.query_one("#connect", Button).disabled
         assert isinstance(app.screen, ConnectScreen)
 

@@ -60,3 +60,12 @@ def test_control_characters_from_the_server_are_dropped() -> None:
     detail = "bad\x1b[31m name\x07"
     problem = describe(errors.ValidationError(400, detail=detail, attr="name"), action="Save")
     assert "\x1b" not in problem.message and "\x07" not in problem.message
+
+
+def test_a_rejected_key_names_where_it_came_from_not_a_variable() -> None:
+    error = errors.AuthenticationError(401, code="authentication_failed")
+    problem = describe(error, action="Load", key_source="the profile “work” in /x/config.toml")
+    assert problem.message.startswith("PostHog rejected the API key (401).")
+    assert "The key came from the profile “work” in /x/config.toml." in problem.message
+    assert "POSTHOG_PERSONAL_API_KEY" not in problem.message
+    assert "POSTHOG_PERSONAL_API_KEY" not in describe(error, action="Load").message

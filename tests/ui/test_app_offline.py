@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import Profile, Settings
 from phtui.screens.themes.overview import ThemesScreen
 from phtui.server.runner import RunningServer
+from tests.clients import quick_client
 from tests.ui.support import wait_until
 
 SIZE = (100, 30)
@@ -20,9 +20,7 @@ async def test_a_later_successful_request_ends_the_offline_state(
     fresh_server: RunningServer,
 ) -> None:
     server = fresh_server
-    async with PostHogClient(
-        server.url, server.api_key, server.project_id, max_retries=0
-    ) as client:
+    async with quick_client(server) as client:
         app = PhTuiApp(client=client, settings=Settings(), host_label="t")
         async with app.run_test(size=SIZE) as pilot:
             screen = app.screen

@@ -11,7 +11,6 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
-from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import Settings
 from phtui.screens.base import PhScreen
@@ -19,6 +18,7 @@ from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.themes.editor import ThemeEditorScreen
 from phtui.screens.themes.overview import ThemesScreen
 from phtui.server.runner import RunningServer
+from tests.clients import quick_client
 from tests.ui.support import wait_until
 
 SIZE = (100, 30)
@@ -27,7 +27,7 @@ SIZE = (100, 30)
 @asynccontextmanager
 async def editing(server: RunningServer, name: str) -> AsyncIterator[tuple[PhTuiApp, Pilot[Any]]]:
     """The real app with the theme editor open on a new own theme called `name`."""
-    async with PostHogClient(server.url, server.api_key, server.project_id) as client:
+    async with quick_client(server) as client:
         theme = await client.create_theme(name, ["#112233", "#445566"])
         app = PhTuiApp(client=client, settings=Settings(), host_label="t")
         async with app.run_test(size=SIZE) as pilot:
@@ -120,7 +120,7 @@ class TwoModes(PhTuiApp):
 
 
 async def test_edits_in_a_hidden_mode_are_found_and_named(server: RunningServer) -> None:
-    async with PostHogClient(server.url, server.api_key, server.project_id) as client:
+    async with quick_client(server) as client:
         app = TwoModes(client=client, settings=Settings(), host_label="t")
         async with app.run_test(size=SIZE) as pilot:
             await app.switch_mode("datasets")

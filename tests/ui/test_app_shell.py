@@ -13,9 +13,8 @@ import pytest
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Checkbox, Input, OptionList, Static
 
-from phtui.api import PostHogClient
 from phtui.app import PhTuiApp
 from phtui.config import FileSettings, Profile, Settings
 from phtui.screens.base import PhScreen, task
@@ -26,6 +25,7 @@ from phtui.screens.help import HelpScreen, effective_keys
 from phtui.server.runner import RunningServer, start_server
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.title_bar import TitleBar
+from tests.clients import quick_client
 from tests.ui.support import press, wait_until
 
 SMALL = (80, 24)
@@ -406,7 +406,7 @@ async def test_lost_connection_shows_offline_and_retry_recovers(
     restartable_server: RunningServer,
 ) -> None:
     server = restartable_server
-    client = PostHogClient(server.url, server.api_key, server.project_id, max_retries=0)
+    client = quick_client(server)
     app = ShellApp(client=client, settings=Settings(), host_label="local server")
     try:
         async with app.run_test(size=SMALL) as pilot:
@@ -531,7 +531,7 @@ def test_snapshot_confirm(snap_compare: Any, demo_server: RunningServer) -> None
 def test_snapshot_offline(snap_compare: Any, restartable_server: RunningServer) -> None:
     server = restartable_server
     app = ShellApp(
-        client=PostHogClient(server.url, server.api_key, server.project_id, max_retries=0),
+        client=quick_client(server),
         settings=Settings(),
         host_label="local server",
     )
@@ -545,3 +545,196 @@ def test_snapshot_offline(snap_compare: Any, restartable_server: RunningServer) 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
+
+
+# -- a rejected key names its source, and the new key can replace it ----------------------
+
+
+async def test_a_rejected_profile_key_is_named_and_replaced_in_the_profile(
+    demo_server: RunningServer, tmp_path: Any
+) -> None:
+    from phtui.config import load_settings
+
+    path = tmp_path / "config.toml"
+    revoked = "phx_revoked_0123456789"
+    path.write_text(
+        "# my settings\n"
+        'default_profile = "work"\n\n'
+        "[profiles.work]  # the office\n"
+        f'host = "{demo_server.url}"\n'
+        f"project_id = {demo_server.project_id}\n"
+        f'api_key = "{revoked}"  # rotated every quarter\n'
+        "read_only = false\n",
+        encoding="utf-8",
+    )
+    path.chmod(0o600)
+    app = ShellApp(settings=load_settings(path=path), host_label="local server")
+    async with app.run_test(size=LARGE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        connect = app.screen
+        assert isinstance(connect, ConnectScreen)
+        reason = str(connect.query_one(".reason", Static).render())
+        assert f"The key came from the profile “work” in {path}." in reason
+        assert "POSTHOG_PERSONAL_API_KEY" not in reason and revoked not in reason
+        assert connect.query_one("#save", Checkbox).value  # offered: save the new key there
+        assert connect.query_one("#profile-name", Input).value == "work"
+        connect.query_one("#key", Input).value = demo_server.api_key
+        await press(pilot, "#check")
+        await wait_until(pilot, lambda: connect.query_one("#projects", OptionList).option_count > 0)
+        await press(pilot, "#connect")
+        await wait_until(pilot, loaded(app))
+        shown = " ".join(messages(app)) + app.sub_title
+        assert demo_server.api_key not in shown
+    text = path.read_text(encoding="utf-8")
+    assert f'api_key = "{demo_server.api_key}"  # rotated every quarter' in text
+    assert text.startswith("# my settings\n") and "[profiles.work]  # the office" in text
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert load_settings(path=path).resolve().api_key == demo_server.api_key
+
+
+async def test_a_rejected_key_from_the_environment_names_the_variable(
+    demo_server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_revoked_from_env")
+    monkeypatch.setenv("POSTHOG_HOST", demo_server.url)
+    monkeypatch.setenv("POSTHOG_PROJECT_ID", str(demo_server.project_id))
+    from phtui.config import load_settings
+
+    app = ShellApp(settings=load_settings(), host_label="local server")
+    async with app.run_test(size=LARGE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectScreen))
+        reason = str(app.screen.query_one(".reason", Static).render())
+        assert "The key came from the environment variable POSTHOG_PERSONAL_API_KEY." in reason
+        assert not app.screen.query_one("#save", Checkbox).value
+
+
+async def test_a_renamed_keymap_id_still_works_and_is_reported(demo_server: RunningServer) -> None:
+    from phtui.screens.dialogs import PromptScreen
+
+    app = shell(demo_server, keymap={"dialog.cancel": "ctrl+g"})
+    answers: list[str | None] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        notice = next(n for n in app._notifications if n.title == "Config")
+        assert '"dialog.cancel" is now "prompt.cancel" and "choice.cancel"' in notice.message
+        await app.push_screen(PromptScreen("Name?"), answers.append)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: answers == [None])
+
+
+# -- orientation: where you are, how to get elsewhere, how to leave -------------------------
+
+
+def bar_text(app: PhTuiApp) -> str:
+    return app.screen.query_one(KeyBar).render().plain
+
+
+def title_text(app: PhTuiApp) -> str:
+    return app.screen.query_one(TitleBar).render().plain
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+async def test_every_screen_shows_the_modes_help_and_quit(
+    demo_server: RunningServer, size: tuple[int, int]
+) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, loaded(app))
+        assert " 1 Themes  2 Datasets " in title_text(app)
+        assert bar_text(app).rstrip().endswith("? Help  ^q Quit ▏^p palette")
+        tabs = app.screen.query_one(TitleBar).mode_tabs()
+        assert [(tab.mode, tab.current) for tab in tabs] == [("themes", True), ("datasets", False)]
+        await pilot.press("2")
+        await wait_until(pilot, loaded(app))
+        tabs = app.screen.query_one(TitleBar).mode_tabs()
+        assert [(tab.mode, tab.current) for tab in tabs] == [("themes", False), ("datasets", True)]
+
+
+async def test_clicking_a_mode_tab_switches_to_it(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        start = title_text(app).index("2 Datasets")
+        await pilot.click(TitleBar, offset=(start + 2, 0))
+        await wait_until(pilot, lambda: app.current_mode == "datasets")
+
+
+async def test_a_remapped_key_keeps_its_place_and_shows_its_new_key(
+    demo_server: RunningServer,
+) -> None:
+    app = shell(demo_server, keymap={"themes.new": "ctrl+n", "app.help": "f2", "app.datasets": "9"})
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        assert bar_text(app).startswith(" ^n New  r Refresh ")
+        assert "f2 Help  ^q Quit" in bar_text(app)
+        assert " 9 Datasets " in title_text(app)
+
+
+async def test_q_closes_the_top_screen_as_escape_does(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    answers: list[bool | None] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        assert isinstance(app.screen, ListScreen)
+        await app.push_screen(ConfirmScreen("Delete", "Delete it?"), answers.append)
+        await pilot.press("q")
+        await wait_until(pilot, lambda: answers == [False])
+        assert isinstance(app.screen, ListScreen) and app.return_code is None
+
+
+async def test_q_types_into_a_text_field(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        draft = app.screen.query_one("#draft", Input)
+        draft.focus()
+        await pilot.press("q", "q")
+        assert draft.value == "qq" and app.return_code is None
+
+
+async def test_q_on_a_modes_first_screen_quits_after_asking_about_edits(
+    demo_server: RunningServer,
+) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        screen = list_screen(app)
+        screen.unsaved_edits = lambda: "the theme “Draft”"  # type: ignore[method-assign]
+        await pilot.press("q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("q")  # q on the question: cancel, as escape
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert app.return_code is None
+        screen.unsaved_edits = lambda: None  # type: ignore[method-assign]
+        await pilot.press("q")
+        await wait_until(pilot, lambda: app.return_code == 0)
+
+
+async def test_help_lists_first_and_last_for_lists(demo_server: RunningServer) -> None:
+    app = shell(demo_server)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        rows = {row.binding_id: row for row in effective_keys(app.screen)}
+        assert (rows["app.vim_first"].keys, rows["app.vim_first"].description) == (
+            "g",
+            "First (list)",
+        )
+        assert (rows["app.vim_last"].keys, rows["app.vim_last"].description) == ("G", "Last (list)")
+        assert rows["app.back"].keys == "q"
+
+
+async def test_at_80_columns_the_title_keeps_read_only_and_offline_in_view(
+    demo_server: RunningServer,
+) -> None:
+    app = shell(demo_server, read_only=True, host_label="posthog.a-very-long-host.example.com")
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, loaded(app))
+        app.offline = True
+        await pilot.pause()
+        text = title_text(app)
+        assert len(text) == 80 and " 1 Themes  2 Datasets " in text
+        assert text.rstrip().endswith(f"· project {demo_server.project_id} · READ-ONLY · OFFLINE")
+        assert "posthog.a-ve" in text and "…" in text

@@ -25,6 +25,7 @@ from phtui.server.runner import RunningServer
 from phtui.widgets.themes.palette_analysis import PaletteAnalysis
 from phtui.widgets.themes.palette_chart import PaletteChart
 from phtui.widgets.themes.swatches import SwatchGrid
+from tests.clients import quick_client
 from tests.ui.support import record_calls, wait_until
 
 DEFAULT_THEME = [
@@ -37,7 +38,7 @@ DEFAULT_THEME = [
 async def themes_app(
     server: RunningServer, *, read_only: bool = False, size: tuple[int, int] = (120, 40)
 ) -> AsyncIterator[tuple[PhTuiApp, Pilot[None], PostHogClient]]:
-    async with PostHogClient(server.url, server.api_key, server.project_id) as client:
+    async with quick_client(server) as client:
         app = PhTuiApp(
             client=client, mode="themes", read_only=read_only, settings=Settings(), host_label="t"
         )
@@ -63,7 +64,7 @@ async def select(pilot: Pilot[None], app: PhTuiApp, theme_id: int) -> None:
 
 
 async def create(server: RunningServer, name: str, colors: list[Any]) -> DataColorTheme:
-    async with PostHogClient(server.url, server.api_key, server.project_id) as client:
+    async with quick_client(server) as client:
         return await client.create_theme(name, colors)
 
 
@@ -199,11 +200,16 @@ async def test_colour_depth_note(
         monkeypatch.delenv("COLORTERM", raising=False)
     else:
         monkeypatch.setenv("COLORTERM", colorterm)
-    async with themes_app(demo_server) as (app, _, _):
+    async with themes_app(demo_server) as (app, pilot, _):
         note = themes_screen(app).query_one("#depth-note", Static)
         assert note.display is shown
         if shown:
-            assert str(note.render()).startswith("256 colours: swatches are approximated.")
+            text = str(note.render())
+            assert text.startswith("256 colours: swatches are approximated.")
+            assert note.size.height == 1 and text.endswith("esc ✕")  # one line, dismissible
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not note.display)
+            assert app.screen is themes_screen(app)
 
 
 # ---- edit --------------------------------------------------------------------------------

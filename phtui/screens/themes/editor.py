@@ -43,14 +43,16 @@ class ColourList(OptionList):
     """The palette, one row per colour; single keys act on the highlighted colour."""
 
     BINDINGS = [
-        Binding("a", "screen.add_color", "Add", id="editor.add_color"),
-        Binding("d", "screen.duplicate_color", "Duplicate", id="editor.duplicate_color"),
-        Binding("x,delete", "screen.remove_color", "Remove", id="editor.remove_color"),
-        Binding("shift+up,K", "screen.move_color(-1)", "Move up", id="editor.move_up"),
-        Binding("shift+down,J", "screen.move_color(1)", "Move down", id="editor.move_down"),
-        Binding("i", "screen.import_palette", "Import", id="editor.import"),
-        Binding("plus,equals_sign", "screen.series(1)", "+series", id="editor.more_series"),
-        Binding("minus", "screen.series(-1)", "-series", id="editor.fewer_series", show=False),
+        Binding("a", "screen.add_color", "Add", id="theme_editor.add_color"),
+        Binding("d", "screen.duplicate_color", "Duplicate", id="theme_editor.duplicate_color"),
+        Binding("x,delete", "screen.remove_color", "Remove", id="theme_editor.remove_color"),
+        Binding("shift+up,K", "screen.move_color(-1)", "Move up", id="theme_editor.move_up"),
+        Binding("shift+down,J", "screen.move_color(1)", "Move down", id="theme_editor.move_down"),
+        Binding("i", "screen.import_palette", "Import", id="theme_editor.import"),
+        Binding("plus,equals_sign", "screen.series(1)", "+series", id="theme_editor.more_series"),
+        Binding(
+            "minus", "screen.series(-1)", "-series", id="theme_editor.fewer_series", show=False
+        ),
     ]
 
 
@@ -104,15 +106,15 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="editor.save"),
-        Binding("escape", "close", "Close", id="editor.close"),
-        Binding("ctrl+z", "undo", "Undo", id="editor.undo"),
-        Binding("ctrl+y", "redo", "Redo", id="editor.redo"),
-        Binding("up", "step(-1)", "Previous colour", id="editor.previous", show=False),
-        Binding("down", "step(1)", "Next colour", id="editor.next", show=False),
-        Binding("ctrl+t", "chart_kind", "Bar/line", id="editor.chart_kind"),
+        Binding("ctrl+s", "save", "Save", id="theme_editor.save"),
+        Binding("escape", "close", "Close", id="theme_editor.close"),
+        Binding("ctrl+z", "undo", "Undo", id="theme_editor.undo"),
+        Binding("ctrl+y", "redo", "Redo", id="theme_editor.redo"),
+        Binding("up", "step(-1)", "Previous colour", id="theme_editor.previous", show=False),
+        Binding("down", "step(1)", "Next colour", id="theme_editor.next", show=False),
+        Binding("ctrl+t", "chart_kind", "Bar/line", id="theme_editor.chart_kind"),
         # Not ctrl+b or ctrl+a: those are tmux's and screen's prefixes, and users come over SSH.
-        Binding("ctrl+l", "background", "Dark/light", id="editor.background"),
+        Binding("ctrl+l", "background", "Dark/light", id="theme_editor.background"),
     ]
 
     def __init__(self, state: ThemeEditorState, *, title: str) -> None:

@@ -87,7 +87,7 @@ class ThemesScreen(PhScreen[None]):
         #swatches { margin-bottom: 1; }
         #views, #views > Vertical { height: 1fr; }
         #chart-caption {
-            height: 1;
+            height: auto;  /* "series 16+ reuse preset-1…" wraps at 80 columns, never cut */
             color: $text-muted;
         }
     }
@@ -108,6 +108,7 @@ class ThemesScreen(PhScreen[None]):
         Binding("p", "view('preview')", "Preview", id="themes.preview", show=False),
         Binding("a", "view('analysis')", "Analysis", id="themes.analysis"),
         Binding("r", "refresh", "Refresh", id="themes.refresh"),
+        Binding("escape", "hide_depth_note", "Hide colour note", id="themes.hide_note", show=False),
     ]
 
     def __init__(self) -> None:
@@ -353,6 +354,9 @@ class ThemesScreen(PhScreen[None]):
         chart.series_count += offset
         self._update_chart_title()
 
+    def action_hide_depth_note(self) -> None:
+        self.query_one("#depth-note", DepthNote).hide()
+
     def action_view(self, view: str) -> None:
         self.query_one("#view-tabs", ViewTabs).active = view
 
@@ -368,6 +372,8 @@ class ThemesScreen(PhScreen[None]):
     MUTATING_ACTIONS = _MUTATING
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_depth_note":
+            return self.is_mounted and self.query_one("#depth-note", DepthNote).display
         if action not in _MUTATING and action != "copy":
             return True
         if action in _MUTATING and self.services.client is None:

@@ -115,10 +115,13 @@ def analysis_text(report: PaletteReport) -> Text:
 
 
 class PaletteAnalysis(VerticalScroll):
-    """Scrollable analysis of the selected palette (``show(report)``; None clears it)."""
+    """Scrollable analysis of the selected palette (``show(report)``; None clears it).
+
+    Lines keep their layout (chips and columns) and scroll sideways when the pane is narrower
+    (80 columns), rather than being cut."""
 
     DEFAULT_CSS = """
-    PaletteAnalysis { height: 1fr; }
+    PaletteAnalysis { height: 1fr; overflow-x: auto; }
     PaletteAnalysis > Static { width: auto; min-width: 100%; }
     """
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -67,22 +68,44 @@ def normalised_colors(entries: Sequence[object]) -> list[str | None]:
 
 
 class DepthNote(Static):
-    """One line saying the swatches are approximated and how to fix it; hidden in truecolor."""
+    """One line saying the swatches are approximated and how to fix it; hidden in truecolor.
+
+    It takes one row at any width (the fix is cut with "…"; the whole note is its tooltip) and
+    goes away on a click or escape (`hide`), for the session.
+    """
 
     DEFAULT_CSS = """
     DepthNote {
-        height: auto;
+        height: 1;
         padding: 0 1;
         color: $text-warning;
         background: $warning-muted;
     }
     """
+    HINT = " esc ✕"
+
+    def __init__(self, *, id: str | None = None, markup: bool = False) -> None:
+        super().__init__(id=id, markup=markup)
+        self._note = ""
 
     def on_mount(self) -> None:
         rendered = depth_from_color_system(self.app.console.color_system)
         note = approximation_note(rendered, os.environ)
-        self.update(note or "")
+        self._note = note or ""
+        self.tooltip = note
         self.display = note is not None
+
+    def render(self) -> Content:
+        room = max(0, self.content_size.width - len(self.HINT))
+        text = Content(self._note).truncate(room, ellipsis=True)
+        return Content.assemble(text.pad_right(room - text.cell_length), self.HINT)
+
+    def hide(self) -> None:
+        self.display = False
+        self.screen.refresh_bindings()
+
+    def on_click(self) -> None:
+        self.hide()
 
 
 class SwatchGrid(Widget):
