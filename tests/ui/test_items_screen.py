@@ -189,11 +189,30 @@ async def test_g_and_capital_g_are_the_first_and_last_row(any_items: RunningServ
     dataset_id = seed(any_items, "rows", 30)
     async with items_app(any_items, dataset_id) as items:
         table, pilot = items.screen.table, items.pilot
-        await pilot.press("G")
-        assert table.cursor_row == table.row_count - 1 == 29
+        assert table.row_count == 30
+        await pilot.press("G")  # the app's vim keys, on the focused table
+        await wait_until(pilot, lambda: table.cursor_row == 29)
         await pilot.press("g")
-        assert table.cursor_row == 0
-        assert isinstance(items.app.screen, DatasetItemsScreen)  # g opens nothing now
+        await wait_until(pilot, lambda: table.cursor_row == 0)
+        assert isinstance(items.app.screen, DatasetItemsScreen)  # g no longer opens a prompt
+
+
+async def test_g_and_capital_g_in_the_dataset_list_too(revisioned_items: RunningServer) -> None:
+    for n in range(3):
+        revisioned_items.create_dataset(f"vim keys {n}")
+    async with PostHogClient(
+        revisioned_items.url, revisioned_items.api_key, revisioned_items.project_id
+    ) as client:
+        app = PhTuiApp(client=client, mode="datasets", settings=Settings(), host_label="t")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, DatasetsScreen))
+            picker = app.screen
+            assert isinstance(picker, DatasetsScreen)
+            await wait_until(pilot, lambda: picker.table.row_count >= 3)
+            await pilot.press("G")
+            await wait_until(pilot, lambda: picker.table.cursor_row == picker.table.row_count - 1)
+            await pilot.press("g")
+            await wait_until(pilot, lambda: picker.table.cursor_row == 0)
 
 
 async def test_page_size_cycles(any_items: RunningServer) -> None:

@@ -293,9 +293,6 @@ class DatasetItemsScreen(PagedScreen):
     def _find_input(self) -> Input:
         return self.query_one("#items-find", Input)
 
-    def _row_table(self) -> DataTable[Any]:
-        return self.table
-
     # ---------------------------------------------------------------------- conditions
 
     def read_only_view_reason(self, item: DatasetItem | None = None) -> str | None:

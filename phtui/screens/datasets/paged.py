@@ -1,11 +1,10 @@
 """What the dataset list and the items table share: paging keys, page moves and footer refreshes.
 
 `PagedScreen` owns the `PageState` (the one pagination model, `phtui.api.paging`) and the moves:
-`]`/`[` next and previous page, `{`/`}` first and last page, `:` go to a page, and `g`/`G` the
-first and last row of the table, as everywhere in phtui. A subclass says how to show the page at
-an offset (`_load_offset`: a server request, or a window over rows held in memory), which table
-the row keys move (`_row_table`), and which of its actions' availability the footer depends on
-(`_availability`).
+`]`/`[` next and previous page, `{`/`}` first and last page, `:` go to a page (`g` and `G` are the
+app's first and last row of the focused table, as everywhere in phtui). A subclass says how to
+show the page at an offset (`_load_offset`: a server request, or a window over rows held in
+memory) and which of its actions' availability the footer depends on (`_availability`).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
 
 from phtui.api.models import Page
 from phtui.core.paging import PageState, parse_page_number
@@ -40,8 +38,6 @@ def paging_bindings(prefix: str) -> list[BindingType]:
                 id=f"{prefix}.last_page", show=False),
         Binding("colon", "goto_page", "Go to page", key_display=":",
                 id=f"{prefix}.goto_page", show=False),
-        Binding("g", "first_row", "First row", id=f"{prefix}.first_row", show=False),
-        Binding("G", "last_row", "Last row", id=f"{prefix}.last_row", show=False),
     ]  # fmt: skip
 
 
@@ -128,10 +124,6 @@ class PagedScreen(PhScreen[None]):
         """What `check_action` depends on besides read-only mode (e.g. "a row is selected")."""
         raise NotImplementedError
 
-    def _row_table(self) -> DataTable[Any]:
-        """The table `g` and `G` move in."""
-        return self.query_one(DataTable)
-
     async def _await_page(self, request: Awaitable[T]) -> T:
         """Await a page request, clearing the pager's loading marker when it ends.
 
@@ -168,16 +160,6 @@ class PagedScreen(PhScreen[None]):
 
     def action_last_page(self) -> None:
         self._go(self._state.last())
-
-    def action_first_row(self) -> None:
-        table = self._row_table()
-        if table.row_count:
-            table.move_cursor(row=0)
-
-    def action_last_row(self) -> None:
-        table = self._row_table()
-        if table.row_count:
-            table.move_cursor(row=table.row_count - 1)
 
     def action_goto_page(self) -> None:
         count = self._state.page_count

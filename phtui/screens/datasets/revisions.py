@@ -49,13 +49,13 @@ class RevisionPickerScreen(PhModal[RevisionChoice | None]):
     """
     )
 
-    # A modal screen hides the app's vim keys: the list has its own.
+    # A modal hides the app's vim keys (app.vim_*): the list has its own.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-        Binding("j", "move('cursor_down')", "Down", id="items.revision_down", show=False),
-        Binding("k", "move('cursor_up')", "Up", id="items.revision_up", show=False),
-        Binding("g", "move('first')", "First", id="items.revision_first", show=False),
-        Binding("G", "move('last')", "Last", id="items.revision_last", show=False),
+        Binding("escape", "cancel", "Cancel", id="revision_picker.cancel"),
+        Binding("j", "move('cursor_down')", "Down", id="revision_picker.down", show=False),
+        Binding("k", "move('cursor_up')", "Up", id="revision_picker.up", show=False),
+        Binding("g", "move('first')", "First", id="revision_picker.first", show=False),
+        Binding("G", "move('last')", "Last", id="revision_picker.last", show=False),
     ]
 
     def __init__(self, dataset_id: str, *, latest: int | None, viewing: int | None) -> None:

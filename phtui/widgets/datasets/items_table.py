@@ -199,6 +199,15 @@ class ItemsTable(DataTable[Text]):
                     self.update_cell(item.id, key, cell)
                 return
 
+    # The app's vim keys (`g`, `G`) run `first` / `last` on the focused list.
+    def action_first(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+
     def mark_drafts(self, item_ids: set[str]) -> None:
         """Flag the rows of items that have an unsaved draft on disk (✎ before the id)."""
         if item_ids != self._drafts:
