@@ -711,9 +711,12 @@ class PostHogClient:
         if failure is not None:
             raise failure  # the client's own error, outside `except`
         pages = [page for task in tasks if (page := task.result()) is not None]
+        total = pages[0].count if pages else 0
+        # Pages asked for before any answer said the count may lie past it: empty, not short.
+        within = [page for page in pages if page.offset < total]
+        pages = within or pages[:1]
         items = [item for page in pages for item in page.results]
         skipped = [item_id for page in pages for item_id in page.skipped]
-        total = pages[0].count if pages else 0
         if len(items) != total or any(len(p.results) != size for p in pages[:-1]):
             # Pages not of the size asked for (a server with another cap): step by what came.
             log.info("GET dataset_items/ pages were not %d long: reading them in turn", size)

@@ -462,6 +462,24 @@ async def test_opening_loads_every_page_at_once_pinned_to_one_revision(
         assert most > 2  # the pages overlapped
 
 
+async def test_a_dataset_changed_since_it_was_listed_opens_at_its_latest_revision(
+    revisioned_items: RunningServer,
+) -> None:
+    server = revisioned_items
+    dataset_id = seed(server, "moved on", 3)
+    async with PostHogClient(server.url, server.api_key, server.project_id) as client:
+        listed = await client.get_dataset(dataset_id)  # as the dataset list saw it
+        await client.create_dataset_item(dataset_id, input={"added": "since"})
+        app = PhTuiApp(client=client, mode="datasets", settings=Settings(), host_label="t")
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = DatasetItemsScreen(listed)
+            app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.is_mounted and screen.loaded)
+            assert screen.table.row_count == 4
+            assert screen.revision == 4 and screen.viewing is None
+            assert "latest (revision 4)" in str(screen.query_one("#items-status", Static).render())
+
+
 async def test_search_covers_the_whole_dataset(revisioned_items: RunningServer) -> None:
     dataset_id = seed(revisioned_items, "search all", 120)
     async with items_app(revisioned_items, dataset_id) as items:
@@ -516,6 +534,16 @@ async def test_archived_filter_and_order(revisioned_items: RunningServer) -> Non
         await pilot.press("o")
         await wait_until(pilot, lambda: screen.table.shown_ids == newest_first[::-1])
         assert "oldest first" in items.text("#items-status")
+
+
+async def test_more_archived_items_than_a_page(revisioned_items: RunningServer) -> None:
+    dataset_id = seed(revisioned_items, "many archived", 2)
+    revisioned_items.bulk_insert_items(
+        dataset_id, [{"input": {"gone": n}, "archived": True} for n in range(30)]
+    )
+    async with items_app(revisioned_items, dataset_id) as items:
+        assert items.screen.view.archived_count == 30
+        assert "32 of 600 items (30 archived)" in items.text("#items-status")
 
 
 async def test_restore_an_archived_item_from_the_archived_view(

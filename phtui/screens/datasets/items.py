@@ -32,7 +32,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from phtui.api import PostHogClient
 from phtui.api.errors import (
@@ -72,7 +72,10 @@ from phtui.widgets.title_bar import TitleBar
 CACHED_PAGES = 4  # classic: current, next, previous and one spare
 ITEM_DRAFT_KIND = "dataset_item"  # DraftKey.kind of the item editor's drafts
 LOADED_WINDOW = 50  # revisioned: rows in the table at a time (a window over the loaded items)
-LOAD_CONCURRENCY = 8  # page requests in flight per list while a dataset loads
+# Page requests in flight for the active items while a dataset loads: 600 items are 24 pages of
+# 25, so two rounds; 14 requests at once are far inside PostHog's 480 a minute.
+LOAD_CONCURRENCY = 12
+ARCHIVED_FIRST_PAGE = 25  # PostHog's largest item page
 MAX_CREATED_FETCH = 25  # new items fetched after the editor; more than that reloads
 ITEMS_NOUN = "items"
 
@@ -212,6 +215,7 @@ class DatasetItemsScreen(PagedScreen):
         self._busy: set[str] = set()  # ids of items with a change on its way
         self._loaded = False
         self._unavailable: str | None = None
+        self._lines: dict[str, Text] = {}  # what each one-line Static shows
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -426,12 +430,36 @@ class DatasetItemsScreen(PagedScreen):
         self,
     ) -> tuple[Dataset, DatasetItemsSnapshot | None, DatasetItemsSnapshot | None]:
         """The dataset now, and its active and archived items at one revision (the one being
-        viewed, else the latest), both lists loading at once."""
+        viewed, else the latest), both lists loading at once.
+
+        The latest revision is not asked for first (a round trip before any page): the pages
+        are pinned to the revision last seen (the dataset list's), and the client reads the
+        dataset alongside them; only when the dataset has moved on since are they loaded again
+        at its new revision."""
         client = self.client
-        dataset = await client.get_dataset(self.dataset.id)
-        pinned = self._viewing or dataset.current_revision
-        if pinned is None:  # no item was ever added
-            return dataset, None, None
+        pinned = self._viewing or self._latest
+        if pinned is None:  # nothing seen yet (or no item was ever added): ask
+            dataset = await client.get_dataset(self.dataset.id)
+            pinned = self._viewing or dataset.current_revision
+            if pinned is None:
+                return dataset, None, None
+        active, archived = await self._pinned_lists(pinned)
+        dataset = active.dataset
+        latest = dataset.current_revision
+        if self._viewing is None and latest is not None and latest != pinned:
+            active, archived = await self._pinned_lists(latest)
+            dataset = active.dataset
+        return dataset, active, archived
+
+    async def _pinned_lists(
+        self, revision: int
+    ) -> tuple[DatasetItemsSnapshot, DatasetItemsSnapshot]:
+        """The active and the archived items at `revision`, loading together (progress shown).
+
+        Archived items are few as a rule: their first page is asked for alone, and the rest
+        only when it says there is more (the whole-list load would ask for a dozen pages at
+        once before learning the count)."""
+        client = self.client
         progress = {False: (0, 0), True: (0, 0)}
 
         def on_progress(archived: bool) -> Any:
@@ -444,26 +472,43 @@ class DatasetItemsScreen(PagedScreen):
 
             return update
 
+        async def archived_items() -> tuple[list[DatasetItem], list[str]]:
+            first = await client.list_dataset_items(
+                self.dataset.id, revision=revision, archived=True, limit=ARCHIVED_FIRST_PAGE
+            )
+            on_progress(True)(len(first.results), first.count)
+            if not first.state.has_next:
+                return first.results, first.skipped
+            rest = await client.list_all_dataset_items(
+                self.dataset.id,
+                revision=revision,
+                archived=True,
+                concurrency=LOAD_CONCURRENCY,
+                on_progress=on_progress(True),
+            )
+            return rest.items, rest.skipped
+
         failure: BaseException | None = None
         try:
             async with asyncio.TaskGroup() as group:  # one failure cancels the other list
-                lists = [
-                    group.create_task(
-                        client.list_all_dataset_items(
-                            dataset.id,
-                            revision=pinned,
-                            archived=archived,
-                            concurrency=LOAD_CONCURRENCY,
-                            on_progress=on_progress(archived),
-                        )
+                active = group.create_task(
+                    client.list_all_dataset_items(
+                        self.dataset.id,
+                        revision=revision,
+                        concurrency=LOAD_CONCURRENCY,
+                        on_progress=on_progress(False),
                     )
-                    for archived in (False, True)
-                ]
+                )
+                archived = group.create_task(archived_items())
         except BaseExceptionGroup as errors:
             failure = errors.exceptions[0]
         if failure is not None:
             raise failure
-        return dataset, lists[0].result(), lists[1].result()
+        snapshot = active.result()
+        items, skipped = archived.result()
+        return snapshot, DatasetItemsSnapshot(
+            dataset=snapshot.dataset, revision=revision, items=items, skipped=skipped
+        )
 
     def _take_snapshot(
         self,
@@ -484,7 +529,7 @@ class DatasetItemsScreen(PagedScreen):
         self._unavailable = None
         self._loaded = True
         self.pager.set_loading(False)
-        self.query_one("#items-title", Static).update(self._title_text())
+        self._set_line("#items-title", self._title_text())
         selected = select or (self.table.current_item.id if self.table.current_item else None)
         self._show_window(select=selected)
         skipped = [*(active.skipped if active else []), *(archived.skipped if archived else [])]
@@ -656,12 +701,18 @@ class DatasetItemsScreen(PagedScreen):
         elif self._api == "classic" and self._page is not None:
             status.append(f"{self._page.count:,} items", style="bold")
             status.append(" · newest first")
-        self.query_one("#items-status", Static).update(status)
+        self._set_line("#items-status", status)
         notice = self.query_one("#items-notice", Static)
         reason = self.read_only_view_reason()
         notice.display = reason is not None
         if reason is not None:
-            notice.update(Text("⚠ " + reason, no_wrap=True, overflow="ellipsis"))
+            self._set_line("#items-notice", Text("⚠ " + reason, no_wrap=True, overflow="ellipsis"))
+
+    def _set_line(self, selector: str, text: Text) -> None:
+        """Update a one-line Static only when its text changed, and without a layout pass."""
+        if self._lines.get(selector) != text:
+            self._lines[selector] = text
+            self.query_one(selector, Static).update(text, layout=False)
 
     def _update_detail(self) -> None:
         """The highlighted item in full: its id, client item id, version and dates."""
@@ -684,10 +735,10 @@ class DatasetItemsScreen(PagedScreen):
             if item.metadata:
                 detail.append(f" · {summarize(item.metadata, 60)}")
             detail.append(" · y copies the id")
-        self.query_one("#items-detail", Static).update(detail)
+        self._set_line("#items-detail", detail)
 
-    @on(DataTable.RowHighlighted, "#items-table")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(ItemsTable.RowHighlighted, "#items-table")
+    def _row_highlighted(self, event: ItemsTable.RowHighlighted) -> None:
         event.stop()
         self._update_detail()
         self._refresh_bindings_if_changed()
@@ -898,7 +949,8 @@ class DatasetItemsScreen(PagedScreen):
 
     # ------------------------------------------------------------------------- editing
 
-    def on_data_table_row_selected(self, event: ItemsTable.RowSelected) -> None:
+    @on(ItemsTable.RowSelected, "#items-table")
+    def _row_selected(self, event: ItemsTable.RowSelected) -> None:
         event.stop()
         self.action_open_item()
 

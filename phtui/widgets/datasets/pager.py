@@ -81,4 +81,5 @@ class Pager(Static):
         return text
 
     def _refresh_text(self) -> None:
-        self.update(self.render_text())
+        # One line, always: no layout pass (a page load's progress updates it many times).
+        self.update(self.render_text(), layout=False)
