@@ -7,16 +7,23 @@ does not compete for this process's GIL). Printed, one figure a line, `name: val
   rendered, on a 100,000-item dataset, 100 rows a page. Target < 150 ms.
 - rss_mb_*: resident memory while paging the UI through the whole dataset (250 rows a page, 400
   pages). Target: flat, < 200 MB.
-- keystroke_ms_median in a 1 MB JSON value (highlighting off above 200 KB), and the same with
-  highlighting forced on, for reference. Target < 50 ms.
+- keystroke_ms_median in a 1 MB JSON value spread over many lines (highlighting off above
+  200 KB), with Textual's stock TextArea (highlighted) for reference. Target < 50 ms.
+- keystroke_one_line_*: the same in a value whose one string is 400 KB (the most PostHog's
+  revisioned API accepts per item) or 1 MB (classic servers), so one line of the text is that
+  long; the cursor on the long line and on another line. Target < 50 ms. Measured headless in
+  the item editor here, and through a real terminal driver (a pty) by pty_keystrokes.py (printed
+  with its floor, a trivial app, and Textual's stock TextArea on the same text).
 - export/import of 10,000 items in items/s, beside raw concurrent httpx doing the same requests.
   Target: within 1.5x.
 
-Run: .venv/bin/python benchmarks/datasets_bench.py   (about two to three minutes)
+Run: .venv/bin/python benchmarks/datasets_bench.py   (about three to four minutes)
+     .venv/bin/python benchmarks/datasets_bench.py --keystrokes   (the keystroke figures only)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import multiprocessing
@@ -31,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from pty_keystrokes import figures as pty_figures  # this folder's module (run as a script)
+from pty_keystrokes import one_line_value
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import TextArea
@@ -40,6 +49,8 @@ TRANSFER_ITEMS = 10_000
 NEXT_PAGE_PRESSES = 25
 RSS_PAGE_SIZE = 250
 KEYSTROKES = 40
+# One-line values: the most PostHog's revisioned API accepts per item, and a classic server's 1 MB.
+ONE_LINE_SIZES = {"400kb": 400_000, "1mb": 1_000_000}
 EXPORT_WINDOW = 4
 IMPORT_CONCURRENCY = 8
 
@@ -62,29 +73,30 @@ def one_megabyte_value() -> dict[str, Any]:
 # ------------------------------------------------------------------------ server process
 
 
-def serve(conn: Connection) -> None:
+def serve(conn: Connection, keystrokes_only: bool) -> None:
     """Child process: a seeded server; sends its coordinates, then runs until told to stop."""
     from phtui.server.runner import start_server
 
     # Classic: the next-page and memory figures are about server paging of a dataset far larger
     # than the revisioned API allows (items_bench.py measures the revisioned screen).
     with start_server(seed="empty", datasets_api="classic") as server:
-        big = server.create_dataset("bench 100k")
-        server.bulk_insert_items(big, bench_items(BIG_ITEMS))
-        small = server.create_dataset("bench 10k")
-        server.bulk_insert_items(small, bench_items(TRANSFER_ITEMS))
-        large = server.create_dataset("bench 1 MB value")
+        coordinates: dict[str, Any] = {
+            "url": server.url,
+            "key": server.api_key,
+            "project": server.project_id,
+        }
+        if not keystrokes_only:
+            coordinates["big"] = big = server.create_dataset("bench 100k")
+            server.bulk_insert_items(big, bench_items(BIG_ITEMS))
+            coordinates["small"] = small = server.create_dataset("bench 10k")
+            server.bulk_insert_items(small, bench_items(TRANSFER_ITEMS))
+        coordinates["large"] = large = server.create_dataset("bench 1 MB value")
         server.bulk_insert_items(large, [{"input": one_megabyte_value(), "output": {}}])
-        conn.send(
-            {
-                "url": server.url,
-                "key": server.api_key,
-                "project": server.project_id,
-                "big": big,
-                "small": small,
-                "large": large,
-            }
-        )
+        for label, size in ONE_LINE_SIZES.items():
+            dataset = server.create_dataset(f"bench one-line {label}")
+            server.bulk_insert_items(dataset, [{"input": one_line_value(size), "output": {}}])
+            coordinates[f"one_line_{label}"] = dataset
+        conn.send(coordinates)
         conn.recv()  # "stop"
 
 
@@ -139,111 +151,164 @@ async def key_to_render_ms(app: Any, key: str, char: str, done: Callable[[], boo
     return (time.perf_counter() - start) * 1000
 
 
-async def ui_figures(c: dict[str, Any]) -> None:
+async def ui_figures(c: dict[str, Any], *, keystrokes_only: bool) -> None:
     from phtui.api import PostHogClient
     from phtui.app import PhTuiApp
     from phtui.config import Settings
-    from phtui.screens.datasets.item_editor import ItemEditorScreen
-    from phtui.screens.datasets.items import DatasetItemsScreen
 
     async with PostHogClient(c["url"], c["key"], c["project"]) as client:
         app = PhTuiApp(client=client, mode="datasets", settings=Settings(), host_label="bench")
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause(0.3)
-            big = await client.get_dataset(c["big"])
+            if not keystrokes_only:
+                await paging_figures(app, pilot, client, c)
+            await keystroke_figures(app, pilot, client, c)
 
-            # --- next page: prefetched (the normal case) and cold (cache emptied first)
-            screen = DatasetItemsScreen(big)
-            app.push_screen(screen)
-            await wait_until(lambda: screen.is_mounted and screen.loaded)
-            rss_start = rss_mb()
-            warm: list[float] = []
-            cold: list[float] = []
-            for press in range(NEXT_PAGE_PRESSES * 2):
-                is_cold = press % 2 == 1
-                target = screen.state.next()
-                await wait_until(lambda t=target: screen._cache.get(t.limit, t.offset) is not None)
-                await pilot.pause()  # the previous page settled, prefetch landed
-                if is_cold:
-                    screen._cache.clear()
-                elapsed = await key_to_render_ms(
-                    app,
-                    "right_square_bracket",
-                    "]",
-                    lambda t=target: (
-                        screen.state.offset == t.offset
-                        and screen.table.row_count > 0
-                        and not screen.pager.loading_marker
-                    ),
-                )
-                (cold if is_cold else warm).append(elapsed)
-            out("next_page_ms_median", statistics.median(warm), "ms", "prefetched; target < 150")
-            out("next_page_ms_p90", sorted(warm)[int(len(warm) * 0.9)], "ms", "prefetched")
-            out("next_page_cold_ms_median", statistics.median(cold), "ms", "not prefetched")
 
-            # --- memory while paging through all 100,000 items
-            while screen.state.limit != RSS_PAGE_SIZE:
-                await pilot.press("s")
-            await pilot.press("left_curly_bracket")
-            await wait_until(lambda: screen.state.offset == 0 and screen.loaded)
-            samples: list[float] = []
-            begun = time.perf_counter()
-            while screen.state.has_next:
-                target = screen.state.next()
-                await key_to_render_ms(
-                    app,
-                    "right_square_bracket",
-                    "]",
-                    lambda t=target: (
-                        screen.state.offset == t.offset and not screen.pager.loading_marker
-                    ),
-                )
-                samples.append(rss_mb())
-            elapsed_s = time.perf_counter() - begun
-            pages = len(samples)
-            out(
-                "rss_pages_walked",
-                pages,
-                "pages",
-                f"{pages * RSS_PAGE_SIZE:,} items, {elapsed_s:.0f} s",
-            )
-            out("rss_mb_after_first_page", rss_start, "MB")
-            out("rss_mb_at_quarter", samples[pages // 4], "MB")
-            out("rss_mb_at_half", samples[pages // 2], "MB")
-            out("rss_mb_at_end", samples[-1], "MB")
-            out("rss_mb_peak", peak_rss_mb(), "MB", "target flat, < 200")
-            app.pop_screen()
+async def paging_figures(app: Any, pilot: Any, client: Any, c: dict[str, Any]) -> None:
+    from phtui.screens.datasets.items import DatasetItemsScreen
 
-            # --- keystrokes in a 1 MB value
-            large_ds = await client.get_dataset(c["large"])
-            [item] = (await client.list_dataset_items(c["large"])).results
-            editor = ItemEditorScreen(large_ds, item)
-            app.push_screen(editor)
-            await wait_until(lambda: editor.is_mounted)
-            await pilot.pause()
-            field = editor.editor("input")
-            size_mb = len(field.text.encode()) / 1e6
-            field.focus_editor()
-            field.text_area.move_cursor((4, 10))  # inside the value, as when editing a field
+    big = await client.get_dataset(c["big"])
+
+    # --- next page: prefetched (the normal case) and cold (cache emptied first)
+    screen = DatasetItemsScreen(big)
+    app.push_screen(screen)
+    await wait_until(lambda: screen.is_mounted and screen.loaded)
+    rss_start = rss_mb()
+    warm: list[float] = []
+    cold: list[float] = []
+    for press in range(NEXT_PAGE_PRESSES * 2):
+        is_cold = press % 2 == 1
+        target = screen.state.next()
+        await wait_until(lambda t=target: screen._cache.get(t.limit, t.offset) is not None)
+        await pilot.pause()  # the previous page settled, prefetch landed
+        if is_cold:
+            screen._cache.clear()
+        elapsed = await key_to_render_ms(
+            app,
+            "right_square_bracket",
+            "]",
+            lambda t=target: (
+                screen.state.offset == t.offset
+                and screen.table.row_count > 0
+                and not screen.pager.loading_marker
+            ),
+        )
+        (cold if is_cold else warm).append(elapsed)
+    out("next_page_ms_median", statistics.median(warm), "ms", "prefetched; target < 150")
+    out("next_page_ms_p90", sorted(warm)[int(len(warm) * 0.9)], "ms", "prefetched")
+    out("next_page_cold_ms_median", statistics.median(cold), "ms", "not prefetched")
+
+    # --- memory while paging through all 100,000 items
+    while screen.state.limit != RSS_PAGE_SIZE:
+        await pilot.press("s")
+    await pilot.press("left_curly_bracket")
+    await wait_until(lambda: screen.state.offset == 0 and screen.loaded)
+    samples: list[float] = []
+    begun = time.perf_counter()
+    while screen.state.has_next:
+        target = screen.state.next()
+        await key_to_render_ms(
+            app,
+            "right_square_bracket",
+            "]",
+            lambda t=target: screen.state.offset == t.offset and not screen.pager.loading_marker,
+        )
+        samples.append(rss_mb())
+    elapsed_s = time.perf_counter() - begun
+    pages = len(samples)
+    out(
+        "rss_pages_walked",
+        pages,
+        "pages",
+        f"{pages * RSS_PAGE_SIZE:,} items, {elapsed_s:.0f} s",
+    )
+    out("rss_mb_after_first_page", rss_start, "MB")
+    out("rss_mb_at_quarter", samples[pages // 4], "MB")
+    out("rss_mb_at_half", samples[pages // 2], "MB")
+    out("rss_mb_at_end", samples[-1], "MB")
+    out("rss_mb_peak", peak_rss_mb(), "MB", "target flat, < 200")
+    app.pop_screen()
+
+
+async def keystroke_figures(app: Any, pilot: Any, client: Any, c: dict[str, Any]) -> None:
+    from phtui.screens.datasets.item_editor import ItemEditorScreen
+
+    # --- the floor: a stock TextArea holding three lines
+    tiny = TextArea('{\n  "document": "short"\n}', soft_wrap=False, show_line_numbers=True)
+    app.push_screen(StockScreen(tiny))
+    await wait_until(lambda: tiny.is_mounted)
+    tiny.focus()
+    tiny.move_cursor((1, 10))
+    await pilot.pause(0.3)
+    floor = statistics.median(await type_keys(app, tiny, KEYSTROKES))
+    out("keystroke_floor_ms_median", floor, "ms", "a stock TextArea, three lines")
+    app.pop_screen()
+
+    # --- keystrokes in a 1 MB value
+    large_ds = await client.get_dataset(c["large"])
+    [item] = (await client.list_dataset_items(c["large"])).results
+    editor = ItemEditorScreen(large_ds, item)
+    app.push_screen(editor)
+    await wait_until(lambda: editor.is_mounted)
+    await pilot.pause()
+    field = editor.editor("input")
+    size_mb = len(field.text.encode()) / 1e6
+    field.focus_editor()
+    field.text_area.move_cursor((4, 10))  # inside the value, as when editing a field
+    await pilot.pause()
+    times = await type_keys(app, field.text_area, KEYSTROKES)
+    state = "on" if field.highlighting else "off"
+    out("keystroke_value_size", size_mb, "MB", f"highlighting {state}")
+    out("keystroke_ms_median", statistics.median(times), "ms", "target < 50")
+    out("keystroke_ms_p90", sorted(times)[int(len(times) * 0.9)], "ms")
+    begin = time.perf_counter()
+    field.check_now()
+    out("validate_1mb_ms", (time.perf_counter() - begin) * 1000, "ms", "once typing pauses")
+
+    # Reference: Textual's stock TextArea, highlighted, on the same text.
+    stock = TextArea(field.text, language="json")
+    app.push_screen(StockScreen(stock))
+    await wait_until(lambda: stock.is_mounted)
+    stock.focus()
+    stock.move_cursor((4, 10))
+    await pilot.pause(0.5)
+    slow = await type_keys(app, stock, 3)
+    out("keystroke_ms_median_stock_textarea", statistics.median(slow), "ms", "reference")
+    app.pop_screen()
+    app.pop_screen()
+
+    # --- keystrokes in a value whose one string is 400 KB or 1 MB
+    for label in ONE_LINE_SIZES:
+        dataset = await client.get_dataset(c[f"one_line_{label}"])
+        [item] = (await client.list_dataset_items(dataset.id)).results
+        editor = ItemEditorScreen(dataset, item)
+        app.push_screen(editor)
+        await wait_until(lambda e=editor: e.is_mounted)
+        await pilot.pause()
+        field = editor.editor("input")
+        field.focus_editor()
+        # Row 1 holds the long string; row 2 is the next field of the value.
+        for row, where in ((1, "long_line"), (2, "other_line")):
+            field.text_area.move_cursor((row, 10))
             await pilot.pause()
             times = await type_keys(app, field.text_area, KEYSTROKES)
-            state = "on" if field.highlighting else "off"
-            out("keystroke_value_size", size_mb, "MB", f"highlighting {state}")
-            out("keystroke_ms_median", statistics.median(times), "ms", "target < 50")
-            out("keystroke_ms_p90", sorted(times)[int(len(times) * 0.9)], "ms")
-            begin = time.perf_counter()
-            field.check_now()
-            out("validate_1mb_ms", (time.perf_counter() - begin) * 1000, "ms", "once typing pauses")
-
-            # Reference: Textual's stock TextArea, highlighted, on the same text.
-            stock = TextArea(field.text, language="json")
-            app.push_screen(StockScreen(stock))
-            await wait_until(lambda: stock.is_mounted)
-            stock.focus()
-            stock.move_cursor((4, 10))
-            await pilot.pause(0.5)
-            slow = await type_keys(app, stock, 3)
-            out("keystroke_ms_median_stock_textarea", statistics.median(slow), "ms", "reference")
+            name = f"keystroke_one_line_{label}_{where}_ms_median"
+            out(name, statistics.median(times), "ms", f"target < 50; floor {floor:.1f} ms")
+            name = f"keystroke_one_line_{label}_{where}_ms_p90"
+            out(name, sorted(times)[int(len(times) * 0.9)], "ms")
+        # Reference: Textual's TextArea on the same text, as the editor sets it up.
+        stock = TextArea(field.text, soft_wrap=False, show_line_numbers=True)
+        app.push_screen(StockScreen(stock))
+        await wait_until(lambda s=stock: s.is_mounted)
+        stock.focus()
+        stock.move_cursor((1, 10))
+        await pilot.pause(0.5)
+        slow = await type_keys(app, stock, 3)
+        name = f"keystroke_one_line_{label}_stock_textarea_ms_median"
+        out(name, statistics.median(slow), "ms", "reference, no highlighting, no wrap")
+        app.pop_screen()
+        app.pop_screen()
 
 
 class StockScreen(Screen[None]):
@@ -365,18 +430,25 @@ async def transfer_figures(c: dict[str, Any], folder: Path) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keystrokes", action="store_true", help="the keystroke figures only")
+    options = parser.parse_args()
     os.environ.setdefault("PHTUI_DATA_DIR", tempfile.mkdtemp(prefix="phtui-bench-"))
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
-    process = context.Process(target=serve, args=(child,), daemon=True)
+    process = context.Process(target=serve, args=(child, options.keystrokes), daemon=True)
     started = time.perf_counter()
     process.start()
     coordinates: dict[str, Any] = parent.recv()
-    out("setup_s", time.perf_counter() - started, "s", f"{BIG_ITEMS:,} + {TRANSFER_ITEMS:,} items")
+    seeded = "4 items" if options.keystrokes else f"{BIG_ITEMS:,} + {TRANSFER_ITEMS:,} items"
+    out("setup_s", time.perf_counter() - started, "s", seeded)
     try:
-        asyncio.run(ui_figures(coordinates))
-        with tempfile.TemporaryDirectory() as folder:
-            asyncio.run(transfer_figures(coordinates, Path(folder)))
+        asyncio.run(ui_figures(coordinates, keystrokes_only=options.keystrokes))
+        for name, value, note in pty_figures(ONE_LINE_SIZES, KEYSTROKES):
+            out(name, value, "ms", note)
+        if not options.keystrokes:
+            with tempfile.TemporaryDirectory() as folder:
+                asyncio.run(transfer_figures(coordinates, Path(folder)))
     finally:
         parent.send("stop")
         process.join(timeout=10)

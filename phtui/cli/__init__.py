@@ -48,6 +48,8 @@ subcommands:
                         export a dataset's items to JSONL or JSON
   phtui import DATASET FILE
                         create dataset items from a JSONL file (resumable)
+  phtui themes check|export|apply|fix
+                        data colour themes as code (check exits 1 when one fails)
   Each has --help, and each takes --log FILE.
 
 environment:
@@ -224,9 +226,16 @@ def import_command(argv: list[str]) -> int:
     return main_import(argv)
 
 
+def themes_command(argv: list[str]) -> int:
+    from phtui.cli.themes import main as themes_main
+
+    return themes_main(argv)
+
+
 SUBCOMMANDS = {
     "server": server_command,
     "config": config_command,
     "export": export_command,
     "import": import_command,
+    "themes": themes_command,
 }

@@ -5,6 +5,9 @@ Decisions:
   by accident must not silently become ``null``.
 - ``NaN`` and ``Infinity`` are rejected. Python's ``json`` accepts them, but they are not JSON
   and the server would refuse them.
+- ``pretty`` spells every unsafe character (``phtui.core.text``: controls, bidi overrides,
+  zero-width and other format characters) as a ``\\uXXXX`` escape: an editor showing the text
+  then holds nothing a terminal could act on, and the parsed value is the same.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from phtui.core.text import unsafe_characters
+
 __all__ = [
     "EMPTY_MESSAGE",
     "JsonDocError",
@@ -23,6 +28,7 @@ __all__ = [
     "canonical",
     "changed_fields",
     "check_json",
+    "escape_unsafe",
     "format_text",
     "parse_json",
     "pretty",
@@ -104,8 +110,24 @@ def check_json(text: str) -> JsonError | None:
 
 
 def pretty(value: Any) -> str:
-    """Indented JSON (2 spaces), non-ASCII kept as is, keys in their given order."""
-    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    """Indented JSON (2 spaces), keys in their given order, non-ASCII kept as is except unsafe
+    characters, which are spelled as escapes (the value is the same)."""
+    return escape_unsafe(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def escape_unsafe(text: str) -> str:
+    """JSON text with every unsafe character but newline and tab spelled as JSON spells it
+    (``\\u001b``, a surrogate pair beyond the BMP).
+
+    Inside a string the escape means the same character, so a valid document keeps its value;
+    outside strings such a character is invalid JSON either way. Newlines and tabs are JSON
+    whitespace and harmless in an editor, which draws a tab as spaces.
+    """
+    unsafe = unsafe_characters(text, keep="\n\t")
+    if not unsafe:
+        return text
+    # json.dumps with ensure_ascii spells any one character the way JSON does.
+    return text.translate({ord(char): json.dumps(char)[1:-1] for char in unsafe})
 
 
 def format_text(text: str) -> str:

@@ -26,6 +26,8 @@ __all__ = [
     "CVD_METHODS",
     "DARK_CHART_BG",
     "LIGHT_CHART_BG",
+    "MAX_PALETTE_COLORS",
+    "MAX_PALETTE_TEXT",
     "ColorContrast",
     "ColorPair",
     "ColorParseError",
@@ -51,6 +53,15 @@ __all__ = [
     "token_name",
     "valid_entries",
 ]
+
+# Caps on palettes, so that no paste and no theme from a server can hang or crash the app: PostHog's
+# own theme editor and charts use a few dozen colours. A pasted palette may hold at most
+# MAX_PALETTE_COLORS colours in at most MAX_PALETTE_TEXT characters (100 colours written as
+# "rgb(255, 255, 255)," on lines of their own take about 2,200), as one flat list: a JSON array
+# inside the array is refused before it is parsed. The analysis reads the first
+# MAX_PALETTE_COLORS entries (its pair maths grows with the square of the count).
+MAX_PALETTE_COLORS = 100
+MAX_PALETTE_TEXT = 20_000
 
 # PostHog's dark-mode surface behind insight charts, and the light-mode one.
 DARK_CHART_BG = "#1d1f27"
@@ -310,14 +321,22 @@ def parse_palette(text: str) -> list[str]:
     all work. Returns normalised ``#rrggbb`` strings in order (an empty list for blank text).
     Raises ``ColorParseError`` naming the first bad entry and its 1-based position.
     """
+    if len(text) > MAX_PALETTE_TEXT:
+        raise _palette_limit(
+            f"Too long for a palette: {len(text):,} characters (at most {MAX_PALETTE_TEXT:,})"
+        )
     stripped = text.strip()
     if stripped.startswith("["):
+        if stripped.count("[") > 1 or "{" in stripped:
+            raise _palette_limit("Not a palette: paste one flat list of colours, not nested lists")
         from_json = _palette_from_json(stripped)
         if from_json is not None:
             return from_json
         stripped = stripped.strip("[]")
     colors = []
     for position, match in enumerate(_PALETTE_TOKEN.finditer(stripped), start=1):
+        if position > MAX_PALETTE_COLORS:
+            raise _too_many_colors()
         token = match.group().strip(_QUOTES)
         try:
             colors.append(parse_color(token))
@@ -326,14 +345,26 @@ def parse_palette(text: str) -> list[str]:
     return colors
 
 
+def _palette_limit(reason: str) -> ColorParseError:
+    return ColorParseError("", reason=reason)
+
+
+def _too_many_colors() -> ColorParseError:
+    return _palette_limit(
+        f"More than {MAX_PALETTE_COLORS} colours: a palette holds at most {MAX_PALETTE_COLORS}"
+    )
+
+
 def _palette_from_json(text: str) -> list[str] | None:
     """Colours from a JSON array, or None when the text is not valid JSON (read it as a list)."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, list):
         return None
+    if len(data) > MAX_PALETTE_COLORS:
+        raise _too_many_colors()
     colors = []
     for position, entry in enumerate(data, start=1):
         if not isinstance(entry, str):
@@ -524,9 +555,10 @@ class ColorPair:
 
 
 def valid_entries(colors: Sequence[Any]) -> list[tuple[int, str]]:
-    """(position, normalised hex) for every entry that parses (any type); others are skipped."""
+    """(position, normalised hex) for every entry that parses (any type); other entries are
+    skipped, and so are entries past the first ``MAX_PALETTE_COLORS``."""
     entries = []
-    for index, color in enumerate(colors):
+    for index, color in enumerate(colors[:MAX_PALETTE_COLORS]):
         try:
             entries.append((index, parse_color(color)))
         except ColorParseError:
@@ -656,7 +688,8 @@ class PaletteReport:
     """Everything the Themes screen shows about a palette.
 
     ``colors`` is aligned with the input: the normalised hex, or ``None`` where the entry is
-    invalid (its position is then listed in ``invalid`` and left out of all the maths).
+    invalid (its position is then listed in ``invalid`` and left out of all the maths). Only
+    the first ``MAX_PALETTE_COLORS`` entries are analysed; ``skipped`` counts the others.
     """
 
     colors: tuple[str | None, ...]
@@ -669,6 +702,7 @@ class PaletteReport:
     light_bg: str
     min_contrast: float
     distinct_threshold: float
+    skipped: int = 0
 
     @property
     def low_contrast(self) -> tuple[ColorContrast, ...]:
@@ -689,6 +723,8 @@ def analyse_palette(
     ``dark_bg`` and ``light_bg`` must be valid colours (``ColorParseError`` otherwise).
     """
     dark, light = parse_color(dark_bg), parse_color(light_bg)
+    skipped = max(0, len(colors) - MAX_PALETTE_COLORS)
+    colors = colors[:MAX_PALETTE_COLORS]
     entries = valid_entries(colors)
     valid_at = dict(entries)
     normalised = tuple(valid_at.get(index) for index in range(len(colors)))
@@ -726,4 +762,5 @@ def analyse_palette(
         light_bg=light,
         min_contrast=min_contrast,
         distinct_threshold=distinct_threshold,
+        skipped=skipped,
     )

@@ -58,11 +58,15 @@ def generate_palette(
     nearest = [float("inf")] * len(pool)  # least distance / threshold to any placed colour
     for placed in palette:
         _add_placed(scorer, placed, views, severities, nearest)
+    used = set(palette)
     while len(palette) < n:
         position = len(palette)
         weights = [_weight(position, placed, n, check) for placed in range(position)]
+        # Never the same colour twice: when every candidate clashes alike, a repeat can cost
+        # no more than a new colour, and two identical series are the worst clash there is.
+        free = [k for k in range(len(pool)) if pool[k] not in used] or list(range(len(pool)))
         best = min(
-            range(len(pool)),
+            free,
             key=lambda k: (
                 contrast[k] + sum(w * s for w, s in zip(weights, severities[k], strict=True)),
                 -nearest[k],
@@ -70,6 +74,7 @@ def generate_palette(
             ),
         )
         palette.append(pool[best])
+        used.add(pool[best])
         _add_placed(scorer, pool[best], views, severities, nearest)
     locked = range(len(brands))
     return [str(color) for color in propose_fix(palette, check, locked=locked).palette]

@@ -8,10 +8,11 @@ to lowercase ``#rrggbb`` when the user leaves it (``normalise``) and when it is 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from phtui.core.palette import ColorParseError, parse_color
+from phtui.core.palette import MAX_PALETTE_COLORS, ColorParseError, parse_color
 
 __all__ = ["NAME_MAX_LENGTH", "NEW_COLOR", "InvalidDraftError", "ThemeEditorState", "ThemeVersion"]
 
@@ -76,6 +77,12 @@ class ThemeEditorState:
     @property
     def is_new(self) -> bool:
         return self.theme_id is None
+
+    @property
+    def is_full(self) -> bool:
+        """Whether the palette holds ``MAX_PALETTE_COLORS`` colours (or more, from a server):
+        adding and duplicating then do nothing."""
+        return len(self._draft.colors) >= MAX_PALETTE_COLORS
 
     @property
     def can_undo(self) -> bool:
@@ -185,12 +192,16 @@ class ThemeEditorState:
 
     def add_color(self) -> None:
         """Append a copy of the last colour (PostHog's rule), or ``NEW_COLOR``."""
+        if self.is_full:
+            return
         colors = list(self._draft.colors)
         colors.append(colors[-1] if colors else NEW_COLOR)
         self._apply(self._with(colors, len(colors) - 1))
 
     def duplicate_color(self, index: int) -> None:
         """Insert a copy of colour ``index`` right after it."""
+        if self.is_full:
+            return
         colors = list(self._draft.colors)
         colors.insert(index + 1, colors[index])
         self._apply(self._with(colors, index + 1))
@@ -210,9 +221,9 @@ class ThemeEditorState:
         self._apply(self._with(colors, target))
         return True
 
-    def replace_colors(self, colors: list[str]) -> None:
-        """Swap in a whole palette (an import), as one undo step."""
-        self._apply(self._with(list(colors), 0))
+    def replace_colors(self, colors: Sequence[Any]) -> None:
+        """Swap in a whole palette (an import, a fix), as one undo step."""
+        self._apply(self._with([_as_text(color) for color in colors], 0))
 
     def undo(self) -> bool:
         if not self._undo:

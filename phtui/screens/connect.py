@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -40,6 +41,7 @@ from phtui.config import (
 from phtui.core.text import one_line
 from phtui.screens.base import PhModal, task
 from phtui.shell.errors import message_for
+from phtui.widgets.fields import SafeInput, SecretInput
 
 if TYPE_CHECKING:
     from phtui.api import PostHogClient
@@ -115,7 +117,7 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
                     yield RadioButton("US Cloud", value=choice == "us", id="cloud-us")
                     yield RadioButton("EU Cloud", value=choice == "eu", id="cloud-eu")
                     yield RadioButton("Custom", value=choice == "custom", id="cloud-custom")
-            yield Input(
+            yield SafeInput(
                 initial_host if choice == "custom" else "",
                 placeholder=f"https://posthog.example.com  or  {LOCAL_HOST}",
                 id="host",
@@ -124,10 +126,9 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
             )
             with Horizontal(classes="row"):
                 yield Label("API key")
-                yield Input(
+                yield SecretInput(
                     self._initial.api_key or "",
                     placeholder="personal API key (phx_...)",
-                    password=True,
                     id="key",
                     compact=True,
                 )
@@ -140,7 +141,7 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
             yield Static("", id="status", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Project")
-                yield Input(
+                yield SafeInput(
                     str(self._initial.project_id or ""),
                     placeholder="id: the number after /project/ in PostHog's URL",
                     id="project",
@@ -153,7 +154,7 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
                 yield Checkbox(
                     "Save as profile", value=self._update_profile, id="save", compact=True
                 )
-                yield Input(
+                yield SafeInput(
                     self._initial.name or "", placeholder="name", id="profile-name", compact=True
                 )
             with Horizontal(id="buttons"):
@@ -252,7 +253,7 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
             self._set_status("Enter a personal API key (PostHog: Settings > Personal API keys).")
             return
         self._set_status("Checking the key...")
-        self._check_key(host, key)
+        self._check_key(host, SecretStr(key))
 
     def _check_project(self) -> None:
         project_id = self._project_id()
@@ -263,7 +264,7 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
             self._set_status("Choose a project, or type its id.")
             return
         self._set_status(f"Checking what the key may do in project {project_id}...")
-        self._probe(self._host(), self._checked_key, project_id)
+        self._probe(self._host(), SecretStr(self._checked_key), project_id)
 
     # ------------------------------------------------------------------------ workers
 
@@ -273,14 +274,16 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
         # A few quick attempts: the user is waiting on this screen.
         return PostHogClient(host, key, project_id, max_retries=1, max_rate_limit_wait=5)
 
+    # Workers take the key as a SecretStr: Textual logs each worker with its arguments' reprs.
     @task(group="connect.check")
-    async def _check_key(self, host: str, key: str) -> None:
+    async def _check_key(self, host: str, secret: SecretStr) -> None:
         from phtui.api.errors import (
             AuthenticationError,
             PermissionDeniedError,
             PostHogError,
         )
 
+        key = secret.get_secret_value()
         try:
             async with self._client(host, key, "@current") as client:
                 user = await client.get_current_user()
@@ -332,9 +335,10 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
         self._project_changed()
 
     @task(group="connect.probe")
-    async def _probe(self, host: str, key: str, project_id: int) -> None:
+    async def _probe(self, host: str, secret: SecretStr, project_id: int) -> None:
         from phtui.api.errors import PostHogError
 
+        key = secret.get_secret_value()
         try:
             async with self._client(host, key, project_id) as client:
                 report = await probe_scopes(client)

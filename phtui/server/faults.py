@@ -2,7 +2,7 @@
 faults around a write's commit for timeout and retry matrices.
 
 An ASGI wrapper outside the application, so an injected fault looks like the real thing:
-a dropped request raises `DropConnection`, which `protocol.DroppingH11Protocol` turns into
+a dropped request raises `DropConnection`, which `compat.DroppingH11Protocol` turns into
 a closed TCP connection with no response at all.
 
 Around writes (POST, PUT, PATCH, DELETE), in this order:

@@ -9,7 +9,6 @@ self-hosted instances); a database file remembers which one it was seeded for.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import socket
 import threading
@@ -23,9 +22,9 @@ import uvicorn
 from phtui.server import auth
 from phtui.server import seed as seeding
 from phtui.server.app import PostHogAPI, create_app
+from phtui.server.compat import DroppingH11Protocol, ThreadServer
 from phtui.server.ids import format_datetime, utc_now, uuid7
 from phtui.server.options import DATASETS_APIS, DatasetsApi, ServerOptions
-from phtui.server.protocol import DroppingH11Protocol
 from phtui.server.revisioned import bulk
 from phtui.server.revisioned.storage import StorageRequest
 from phtui.server.seed import OWN
@@ -34,50 +33,6 @@ from phtui.server.store import Store, item_row, to_json
 __all__ = ["DatasetsApi", "RunningServer", "ServerOptions", "start_server"]
 
 STARTUP_TIMEOUT_SECONDS = 10.0
-SHUTDOWN_GRACE_SECONDS = 1.0
-
-
-class _ThreadServer(uvicorn.Server):  # type: ignore[misc]
-    """uvicorn's server, woken at once by `request_exit` instead of polling every 100 ms."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self._wake: asyncio.Event | None = None
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        self.loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
-        await super().startup(sockets=sockets)
-        self.ready.set()
-
-    async def main_loop(self) -> None:
-        assert self._wake is not None
-        counter = 0
-        while not await self.on_tick(counter):
-            counter = (counter + 1) % 864000
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), 0.1)
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        """Close listeners and idle connections, give busy ones a moment, then cancel."""
-        for server in self.servers:
-            server.close()
-        for connection in list(self.server_state.connections):
-            connection.shutdown()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + SHUTDOWN_GRACE_SECONDS
-        while (self.server_state.connections or self.server_state.tasks) and loop.time() < deadline:
-            await asyncio.sleep(0.005)
-        for task in list(self.server_state.tasks):
-            task.cancel()
-
-    def request_exit(self) -> None:
-        self.should_exit = True
-        if self.loop is not None and self._wake is not None:
-            with contextlib.suppress(RuntimeError):  # loop already closed
-                self.loop.call_soon_threadsafe(self._wake.set)
 
 
 class RunningServer:
@@ -91,7 +46,7 @@ class RunningServer:
         host: str,
         port: int,
         api_key: str,
-        server: _ThreadServer,
+        server: ThreadServer,
         thread: threading.Thread,
         api: PostHogAPI,
     ) -> None:
@@ -273,7 +228,7 @@ def start_server(
         ws="none",
         loop="asyncio",
     )
-    server = _ThreadServer(config)
+    server = ThreadServer(config)
 
     def run() -> None:
         asyncio.run(server.serve(sockets=[sock]))

@@ -17,7 +17,16 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from phtui.compat import LargeTextArea
-from phtui.core.jsondoc import JsonError, byte_size, check_json, format_text, parse_json
+from phtui.core.jsondoc import (
+    JsonError,
+    byte_size,
+    check_json,
+    escape_unsafe,
+    format_text,
+    parse_json,
+)
+from phtui.core.text import normalise_paste
+from phtui.widgets.text_areas import SafeTextArea
 
 LARGE_VALUE_BYTES = 200_000
 # Below this size validation runs on every change; above it, after a pause in typing.
@@ -33,8 +42,13 @@ def human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-class JsonTextArea(LargeTextArea):
-    """The editing area of a `JsonEditor` (stays responsive on megabyte documents)."""
+class JsonTextArea(SafeTextArea, LargeTextArea):
+    """The editing area of a `JsonEditor`: safe (`SafeTextArea`) and responsive on megabyte
+    documents (`LargeTextArea`)."""
+
+    def prepare_paste(self, text: str) -> str:
+        # JSON escapes: inside a string \u001b is the pasted character itself.
+        return escape_unsafe(normalise_paste(text))
 
 
 class JsonEditor(Vertical):

@@ -19,11 +19,13 @@ from phtui.core.jsondoc import (
     canonical,
     changed_fields,
     check_json,
+    escape_unsafe,
     format_text,
     parse_json,
     pretty,
 )
 from phtui.core.preview import one_line_preview, summarize
+from phtui.core.text import is_unsafe
 
 json_values = st.recursive(
     st.none()
@@ -122,6 +124,26 @@ def test_parse_json_reads_whatever_pretty_writes(value: Any) -> None:
 def test_pretty_indents_by_two_keeps_key_order_and_unicode() -> None:
     value = {"z": 1, "a": ["é", "日本"], "m": {}}
     assert pretty(value) == '{\n  "z": 1,\n  "a": [\n    "é",\n    "日本"\n  ],\n  "m": {}\n}'
+
+
+def test_pretty_spells_unsafe_characters_as_escapes_with_the_same_value() -> None:
+    value = {"name\u202e": "a\x1b]52;c;eA==\x07\x9b\u200b\u2028\x7f\U000e0001\ud800 é\n"}
+    text = pretty(value)
+    assert not [char for char in text if char != "\n" and is_unsafe(char)]
+    assert '"name\\u202e": "a\\u001b]52;c;eA==\\u0007\\u009b\\u200b' in text
+    assert "\\udb40\\udc01" in text and "é" in text  # a surrogate pair; safe text kept
+    assert parse_json(text) == value
+
+
+@given(st.text())
+def test_pretty_text_is_always_safe_and_reads_back(text: str) -> None:
+    shown = pretty({"k": text})
+    assert not [char for char in shown if char != "\n" and is_unsafe(char)]
+    assert parse_json(shown) == {"k": text}
+
+
+def test_escape_unsafe_keeps_newlines_and_tabs() -> None:
+    assert escape_unsafe('["\x1b"]\t\n') == '["\\u001b"]\t\n'
 
 
 def test_format_text_reformats_and_reports_errors() -> None:

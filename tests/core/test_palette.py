@@ -16,6 +16,8 @@ from phtui.core.palette import (
     CVD_KINDS,
     DARK_CHART_BG,
     LIGHT_CHART_BG,
+    MAX_PALETTE_COLORS,
+    MAX_PALETTE_TEXT,
     ColorPair,
     ColorParseError,
     analyse_palette,
@@ -238,6 +240,42 @@ def test_parse_palette_reports_bad_strings_in_a_json_array() -> None:
         parse_palette('["#1d4aff", "#zzzzzz"]')
     assert caught.value.position == 2
     assert caught.value.text == "#zzzzzz"
+
+
+# ---- caps: no paste and no theme can hang or crash the app -------------------------------------
+
+
+def test_parse_palette_refuses_nested_arrays_before_parsing() -> None:
+    deep = "[" * 10_000 + "]" * 10_000  # once a RecursionError that ended the app
+    for text in (deep, '["#fff", ["#000"]]', '[{"color": "#fff"}]'):
+        with pytest.raises(ColorParseError, match="one flat list"):
+            parse_palette(text)
+
+
+def test_parse_palette_refuses_more_than_the_cap_of_colours() -> None:
+    colours = [f"#{n:06x}" for n in range(MAX_PALETTE_COLORS + 1)]
+    assert len(parse_palette(" ".join(colours[:-1]))) == MAX_PALETTE_COLORS
+    message = f"More than {MAX_PALETTE_COLORS} colours: a palette holds at most 100"
+    for text in (" ".join(colours), str(colours).replace("'", '"')):
+        with pytest.raises(ColorParseError, match=message):
+            parse_palette(text)
+
+
+def test_parse_palette_refuses_text_longer_than_any_palette() -> None:
+    with pytest.raises(ColorParseError, match="Too long for a palette: 20,001 characters"):
+        parse_palette("#fff " * (MAX_PALETTE_TEXT // 5) + "x")
+    # 100 colours in the longest spelling, one a line, fit comfortably.
+    longest = ",\n".join(["rgb(100%, 100%, 100%)"] * MAX_PALETTE_COLORS)
+    assert len(parse_palette(longest)) == MAX_PALETTE_COLORS
+
+
+def test_analysis_reads_the_first_colours_only() -> None:
+    # 20,000 identical colours once got the process killed (200 million pairs).
+    report = analyse_palette(["#123456"] * 20_000)
+    assert report.skipped == 20_000 - MAX_PALETTE_COLORS
+    assert len(report.colors) == MAX_PALETTE_COLORS
+    assert len(report.similar) == MAX_PALETTE_COLORS * (MAX_PALETTE_COLORS - 1) // 2
+    assert analyse_palette(["#123456"]).skipped == 0
 
 
 @given(st.lists(hex_colors, max_size=20), st.sampled_from([", ", " ", ";", "\n", "\t", " ;\n"]))

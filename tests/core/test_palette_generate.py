@@ -72,3 +72,9 @@ def test_generated_palettes_keep_the_brand_and_are_valid_and_deterministic(
     assert palette[: len(brands)] == [parse_color(color) for color in brands]
     assert all(HEX.fullmatch(color) for color in palette)
     assert generate_palette(list(brands), n) == palette
+
+
+def test_no_colour_is_generated_twice_even_in_long_palettes() -> None:
+    # With one brand colour and 40 series, the full colour-vision check once gave two repeats.
+    palette = generate_palette(["#1d4aff"], 40)
+    assert len(palette) == len(set(palette)) == 40

@@ -179,3 +179,15 @@ def test_import_replaces_the_palette_as_one_step() -> None:
     assert state.colors == ("#000000", "#ffffff")
     state.undo()
     assert state.colors == tuple(COLORS)
+
+
+def test_a_full_palette_takes_no_more_colours() -> None:
+    from phtui.core.palette import MAX_PALETTE_COLORS
+
+    state = saved(["#000000"] * (MAX_PALETTE_COLORS - 1))
+    assert not state.is_full
+    state.add_color()
+    assert state.is_full and len(state.colors) == MAX_PALETTE_COLORS
+    state.add_color()
+    state.duplicate_color(0)
+    assert len(state.colors) == MAX_PALETTE_COLORS

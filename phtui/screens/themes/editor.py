@@ -19,13 +19,15 @@ from textual.widgets.option_list import Option
 
 from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
-from phtui.core.palette import analyse_palette, token_name
-from phtui.core.text import visible
+from phtui.core.palette import MAX_PALETTE_COLORS, analyse_palette, token_name
+from phtui.core.text import clip, visible
 from phtui.core.theme_edit import InvalidDraftError, ThemeEditorState
 from phtui.screens.base import PhScreen, task
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.themes.palette_import import PaletteImportScreen
+from phtui.widgets.fields import SafeInput
 from phtui.widgets.key_bar import KeyBar
+from phtui.widgets.keys_in_order import KeysInOrder
 from phtui.widgets.themes.palette_analysis import analysis_summary
 from phtui.widgets.themes.palette_chart import PaletteChart, chart_caption
 from phtui.widgets.themes.swatches import DepthNote, chip
@@ -39,8 +41,11 @@ _WIDE_FROM = 100
 _GUARDED = ("save", "undo", "redo", "duplicate_color", "remove_color", "move_color")
 
 
-class ColourList(OptionList):
-    """The palette, one row per colour; single keys act on the highlighted colour."""
+class ColourList(KeysInOrder, OptionList):
+    """The palette, one row per colour; single keys act on the highlighted colour.
+
+    Keys in order: a burst from the name field to the hex field passes through this list.
+    """
 
     BINDINGS = [
         Binding("a", "screen.add_color", "Add", id="theme_editor.add_color"),
@@ -115,6 +120,8 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         Binding("ctrl+t", "chart_kind", "Bar/line", id="theme_editor.chart_kind"),
         # Not ctrl+b or ctrl+a: those are tmux's and screen's prefixes, and users come over SSH.
         Binding("ctrl+l", "background", "Dark/light", id="theme_editor.background"),
+        Binding("ctrl+f", "fix_palette", "Fix", id="theme_editor.fix_palette"),
+        Binding("ctrl+g", "generate", "Generate", id="theme_editor.generate"),
     ]
 
     def __init__(self, state: ThemeEditorState, *, title: str) -> None:
@@ -122,30 +129,45 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         self.state = state
         self._title = title
         self._edited_row: int | None = None  # the row typed into since the cursor arrived
+        self._hex_row: int | None = None  # the row whose colour the hex field holds
         self._binding_state: tuple[bool | None, ...] = ()
+        # A palette past the cap is not opened: its analysis alone would take minutes.
+        self._refusal: str | None = None
+        if len(state.colors) > MAX_PALETTE_COLORS:
+            self._refusal = (
+                f"“{clip(state.name, 40)}” has {len(state.colors):,} colours: the editor opens "
+                f"palettes of up to {MAX_PALETTE_COLORS} (PostHog's charts use a few dozen)."
+            )
 
     # ---- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         # Fit the terminal before the first frame: changing a class later restyles every widget.
         self.set_class(self.app.size.width < _WIDE_FROM, "-narrow")
         yield TitleBar()
+        if self._refusal is not None:
+            yield Static(self._refusal, id="editor-status", markup=False)
+            return
         with Horizontal(id="editor-body"):
             with Vertical(id="editor-left"):
-                yield Input(
+                yield SafeInput(
                     self.state.name, placeholder="My custom theme", id="name", max_length=200
                 )
                 yield ColourList(id="colors")
-                yield Input(id="hex", placeholder="#1d4aff, rgb(29, 74, 255) or a CSS name")
+                yield SafeInput(id="hex", placeholder="#1d4aff, rgb(29, 74, 255) or a CSS name")
                 yield Static("", id="hex-error", markup=False)
             with Vertical(id="editor-right"):
                 yield Static("", id="editor-caption", markup=False)
                 yield PaletteChart(self.state.preview_colors(), id="editor-chart")
                 yield Static("", id="editor-summary", markup=False)
         yield Static("", id="editor-status", markup=False)
-        yield DepthNote(id="depth-note", markup=False)
+        yield DepthNote(id="depth-note", markup=False, hint=" click ✕")  # escape closes here
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if self._refusal is not None:
+            self.notify(self._refusal, title="Not opened", severity="warning", markup=False)
+            self.dismiss(None)
+            return
         self.sub_title = self._title
         self.query_one("#name", Input).border_title = "Name"
         colour_list = self.query_one("#colors", ColourList)
@@ -179,6 +201,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
             self.query_one("#colors", ColourList).focus()  # where "a" adds a colour
         hex_input.disabled = not self.state.colors
         text = self.state.colors[self.state.cursor] if self.state.colors else ""
+        self._hex_row = self.state.cursor if self.state.colors else None
         if hex_input.value != text:
             hex_input.value = text
             hex_input.select_all()  # typing replaces the colour; arrows or end edit it
@@ -239,29 +262,60 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         colour_list.replace_option_prompt_at_index(index, self._option(index, color).prompt)
 
     # ---- events from the fields ----------------------------------------------------------
+    # A field's Changed message reaches this screen after the keys that follow it: a key that
+    # moves to another colour (or undoes, or saves) has run by then. So the handlers read what
+    # the field holds now and give it to the colour the field shows; and every action that
+    # reads or rewrites the state takes the fields' text first (`_take_fields`).
     @on(Input.Changed, "#name")
-    def _name_changed(self, event: Input.Changed) -> None:
-        if event.value != self.state.name:
-            self.state.rename(event.value)
+    def _name_changed(self) -> None:
+        if self._take_name():
             self._update_status()
 
     @on(Input.Changed, "#hex")
-    def _hex_changed(self, event: Input.Changed) -> None:
-        if not self.state.colors or event.value == self.state.colors[self.state.cursor]:
+    def _hex_changed(self) -> None:
+        if self._take_hex():
+            self._refresh_preview()
+
+    def _take_name(self) -> bool:
+        """Put the name field's text into the state; True if it changed anything."""
+        name = self.query_one("#name", Input).value
+        if name == self.state.name:
+            return False
+        self.state.rename(name)
+        return True
+
+    def _take_hex(self) -> bool:
+        """Put the hex field's text into the colour it shows; True if it changed anything."""
+        row = self._hex_row
+        if row is None or row >= len(self.state.colors):
+            return False
+        text = self.query_one("#hex", Input).value
+        if text == self.state.colors[row]:
+            return False
+        self.state.set_color(row, text)
+        self._edited_row = row
+        self._update_row(row)
+        return True
+
+    def _take_fields(self) -> None:
+        if not self.is_mounted or self._refusal is not None:
             return
-        self.state.set_color(self.state.cursor, event.value)
-        self._edited_row = self.state.cursor
-        self._update_row(self.state.cursor)
-        self._refresh_preview()
+        name_changed = self._take_name()
+        hex_changed = self._take_hex()
+        if name_changed or hex_changed:
+            self._refresh_preview()
 
     @on(Input.Submitted, "#hex")
     def _hex_submitted(self) -> None:
         self._finish_row()
 
     @on(OptionList.OptionHighlighted, "#colors")
-    def _row_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_index != self.state.cursor:
-            self._select(event.option_index)
+    def _row_highlighted(self) -> None:
+        # As for the fields: the list's highlight now, not the message's, which may be stale
+        # (a burst of up/down moves the highlight several times before the first one arrives).
+        index = self.query_one("#colors", ColourList).highlighted
+        if index is not None and index != self.state.cursor:
+            self._select(index)
 
     @on(OptionList.OptionSelected, "#colors")
     def _row_selected(self) -> None:
@@ -269,6 +323,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
 
     def _finish_row(self) -> None:
         """Normalise the row the user typed into (``#ABC`` -> ``#aabbcc``), once they leave it."""
+        self._take_fields()
         row = self._edited_row
         self._edited_row = None
         if row is None or row >= len(self.state.colors):
@@ -308,13 +363,22 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
 
     def action_add_color(self) -> None:
         self._finish_row()
+        if self._refuse_when_full():
+            return
         self.state.add_color()
         self._structural()
 
     def action_duplicate_color(self) -> None:
         self._finish_row()
+        if self._refuse_when_full():
+            return
         self.state.duplicate_color(self.state.cursor)
         self._structural()
+
+    def _refuse_when_full(self) -> bool:
+        if self.state.is_full:
+            self._update_status(f"A palette holds at most {MAX_PALETTE_COLORS} colours")
+        return self.state.is_full
 
     def action_remove_color(self) -> None:
         self._finish_row()
@@ -327,11 +391,13 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
             self._structural()
 
     def action_undo(self) -> None:
+        self._take_fields()  # typing not yet applied is the step to undo
         self._edited_row = None
         if self.state.undo():
             self._sync()
 
     def action_redo(self) -> None:
+        self._take_fields()
         self._edited_row = None
         if self.state.redo():
             self._sync()
@@ -355,15 +421,45 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         chart = self.query_one("#editor-chart", PaletteChart)
         self.query_one("#editor-caption", Static).update(chart_caption(chart))
 
+    def _use_palette(self, colors: list[Any], what: str) -> None:
+        """Swap in a whole palette (one undo step) and say so."""
+        self._finish_row()
+        self.state.replace_colors(colors)
+        self._structural()
+        self.notify(f"{what} (ctrl+z undoes it).", markup=False)
+
     def action_import_palette(self) -> None:
         def imported(colors: list[str] | None) -> None:
             if colors:
-                self._finish_row()
-                self.state.replace_colors(colors)
-                self._structural()
-                self.notify(f"Imported {len(colors)} colours (ctrl+z undoes it).")
+                self._use_palette(colors, f"Imported {len(colors)} colours")
 
         self.app.push_screen(PaletteImportScreen(), imported)
+
+    def action_fix_palette(self) -> None:
+        from phtui.screens.themes.fixer import FixerOutcome, PaletteFixerScreen
+
+        self._finish_row()
+
+        def accepted(outcome: FixerOutcome | None) -> None:
+            if outcome is not None:
+                what = "Generated a palette" if outcome.generated else "Applied the fix"
+                self._use_palette(outcome.colors, what)
+
+        name = self.state.name or "New theme"
+        self.app.push_screen(PaletteFixerScreen(self.state.colors, name=name), accepted)
+
+    def action_generate(self) -> None:
+        from phtui.screens.themes.generator import PaletteGeneratorScreen
+
+        self._finish_row()
+        brand = [color for color in self.state.preview_colors() if color][:1]
+
+        def generated(colors: list[str] | None) -> None:
+            if colors:
+                self._use_palette(colors, f"Generated {len(colors)} colours")
+
+        count = max(2, len(self.state.colors))
+        self.app.push_screen(PaletteGeneratorScreen(brand, count), generated)
 
     def action_close(self) -> None:
         self._finish_row()
@@ -383,7 +479,8 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
 
     # ---- the app's quit guard (docs/CONTRACTS.md) ------------------------------------------
     def unsaved_edits(self) -> str | None:
-        if not self.state.is_dirty:
+        self._take_fields()
+        if not self.state.is_dirty or self._refusal is not None:
             return None
         if self.state.is_new:
             return "a new theme"

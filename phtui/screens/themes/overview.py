@@ -99,6 +99,7 @@ class ThemesScreen(PhScreen[None]):
         Binding("d", "duplicate", "Duplicate", id="themes.duplicate"),
         Binding("x,delete", "delete", "Delete", id="themes.delete"),
         Binding("i", "import_palette", "Import", id="themes.import"),
+        Binding("f", "fix", "Fix", id="themes.fix"),
         Binding("y", "copy(False)", "Copy hex", id="themes.copy_hex"),
         Binding("Y", "copy(True)", "Copy JSON", id="themes.copy_json", show=False),
         Binding("c", "chart_kind", "Bar/line", id="themes.chart_kind"),
@@ -417,6 +418,20 @@ class ThemesScreen(PhScreen[None]):
             return
         state = ThemeEditorState(name=f"{theme.name} (copy)"[:100], colors=list(theme.colors))
         self._open_editor(state, f"Add theme (a copy of {visible(theme.name)})")
+
+    def action_fix(self) -> None:
+        theme = self.selected
+        if theme is None:
+            return
+        from phtui.screens.themes.fixer import FixerOutcome, PaletteFixerScreen, editor_for_outcome
+
+        editable = self.can_edit(theme)
+
+        def accepted(outcome: FixerOutcome | None) -> None:
+            if outcome is not None:  # saved where every edit is: the editor
+                self._open_editor(*editor_for_outcome(theme, outcome, editable=editable))
+
+        self.app.push_screen(PaletteFixerScreen.for_theme(theme, editable=editable), accepted)
 
     def action_import_palette(self) -> None:
         from phtui.screens.themes.palette_import import PaletteImportScreen

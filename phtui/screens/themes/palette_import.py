@@ -14,6 +14,7 @@ from textual.widgets import Static, TextArea
 
 from phtui.core.palette import ColorParseError, parse_palette
 from phtui.screens.base import PhModal
+from phtui.widgets.text_areas import SafeTextArea
 from phtui.widgets.themes.swatches import SwatchGrid
 
 __all__ = ["PaletteImportScreen"]
@@ -37,8 +38,8 @@ class PaletteImportScreen(PhModal[list[str] | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "apply", "Import", id="import.apply"),
-        Binding("escape", "cancel", "Cancel", id="import.cancel"),
+        Binding("ctrl+s", "apply", "Import", id="palette_import.apply"),
+        Binding("escape", "cancel", "Cancel", id="palette_import.cancel"),
     ]
 
     def __init__(self, text: str = "") -> None:
@@ -50,7 +51,9 @@ class PaletteImportScreen(PhModal[list[str] | None]):
         with Vertical() as box:
             box.border_title = "Import palette"
             yield Static(_HELP, markup=False)
-            yield TextArea(self._initial, id="import-text", soft_wrap=True, show_line_numbers=False)
+            yield SafeTextArea(
+                self._initial, id="import-text", soft_wrap=True, show_line_numbers=False
+            )
             yield Static("", id="import-result", markup=False)
             yield SwatchGrid(id="import-preview")
 

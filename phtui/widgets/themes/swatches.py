@@ -71,7 +71,8 @@ class DepthNote(Static):
     """One line saying the swatches are approximated and how to fix it; hidden in truecolor.
 
     It takes one row at any width (the fix is cut with "…"; the whole note is its tooltip) and
-    goes away on a click or escape (`hide`), for the session.
+    goes away on a click, or on the key its screen binds to `hide` (the Themes screen: escape,
+    named by `hint`). Screens where escape means something else pass no hint.
     """
 
     DEFAULT_CSS = """
@@ -84,9 +85,10 @@ class DepthNote(Static):
     """
     HINT = " esc ✕"
 
-    def __init__(self, *, id: str | None = None, markup: bool = False) -> None:
+    def __init__(self, *, id: str | None = None, markup: bool = False, hint: str = HINT) -> None:
         super().__init__(id=id, markup=markup)
         self._note = ""
+        self._hint = hint
 
     def on_mount(self) -> None:
         rendered = depth_from_color_system(self.app.console.color_system)
@@ -96,9 +98,9 @@ class DepthNote(Static):
         self.display = note is not None
 
     def render(self) -> Content:
-        room = max(0, self.content_size.width - len(self.HINT))
+        room = max(0, self.content_size.width - len(self._hint))
         text = Content(self._note).truncate(room, ellipsis=True)
-        return Content.assemble(text.pad_right(room - text.cell_length), self.HINT)
+        return Content.assemble(text.pad_right(room - text.cell_length), self._hint)
 
     def hide(self) -> None:
         self.display = False
