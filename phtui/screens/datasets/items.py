@@ -66,6 +66,7 @@ from phtui.screens.datasets.paged import PagedScreen, paging_bindings
 from phtui.screens.dialogs import PromptScreen
 from phtui.widgets.datasets.items_table import ItemsTable, short_id
 from phtui.widgets.datasets.pager import Pager
+from phtui.widgets.fields import SafeInput
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.title_bar import TitleBar
 
@@ -222,7 +223,7 @@ class DatasetItemsScreen(PagedScreen):
         yield Static(self._title_text(), id="items-title")
         yield Static("", id="items-status")
         yield Static("", id="items-notice")
-        yield Input(placeholder="Search…", id="items-find")
+        yield SafeInput(placeholder="Search…", id="items-find")
         yield ItemsTable(id="items-table")
         yield Static("", id="items-empty")
         yield Static("", id="items-detail")

@@ -24,6 +24,7 @@ from phtui.core.paging import parse_number
 from phtui.core.text import clip
 from phtui.screens.base import PhModal, task
 from phtui.screens.dialogs import DIALOG_CSS
+from phtui.widgets.fields import SafeInput
 
 REVISIONS_PAGE = 100  # PostHog's largest page of revisions
 LATEST = "latest"
@@ -74,7 +75,7 @@ class RevisionPickerScreen(PhModal[RevisionChoice | None]):
             )
             latest = f"Latest (revision {self._latest:,})" if self._latest else "Latest"
             yield OptionList(Option(Text(latest), id=LATEST), id="revision-list")
-            yield Input(
+            yield SafeInput(
                 placeholder="revision number, then Enter",
                 id="revision-number",
                 select_on_focus=False,
