@@ -223,7 +223,7 @@ class DatasetItemsScreen(PagedScreen):
         yield Static(self._title_text(), id="items-title")
         yield Static("", id="items-status")
         yield Static("", id="items-notice")
-        yield SafeInput(placeholder="Search…", id="items-find")
+        yield SafeInput(placeholder="Search…", id="items-find", select_on_focus=False)
         yield ItemsTable(id="items-table")
         yield Static("", id="items-empty")
         yield Static("", id="items-detail")
@@ -730,12 +730,12 @@ class DatasetItemsScreen(PagedScreen):
                     detail.append(f" (revision {item.dataset_revision:,})")
             if item.archived:
                 detail.append(" · archived", style="bold red")
+            detail.append(" · y copies the id")
+            if item.metadata:
+                detail.append(f" · {summarize(item.metadata, 60)}")
             detail.append(f" · created {format_datetime(item.created_at)}")
             if item.source_trace_id:
                 detail.append(f" · trace {clip(item.source_trace_id, 40)}")
-            if item.metadata:
-                detail.append(f" · {summarize(item.metadata, 60)}")
-            detail.append(" · y copies the id")
         self._set_line("#items-detail", detail)
 
     @on(ItemsTable.RowHighlighted, "#items-table")
