@@ -142,7 +142,7 @@ class PageCache:
 
 @functools.cache
 def _read_only_editor_class() -> type[Any]:
-    """The item editor, read-only with a reason (a past revision, an archived item or dataset).
+    """The item editor, read-only with a reason (a past revision, an archived dataset).
 
     A subclass rather than a flag, so the editor is still built as `ItemEditorScreen(dataset,
     item)`; imported late because the editor imports this module."""
@@ -300,9 +300,9 @@ class DatasetItemsScreen(PagedScreen):
 
     # ---------------------------------------------------------------------- conditions
 
-    def read_only_view_reason(self, item: DatasetItem | None = None) -> str | None:
-        """Why what is shown can't be changed (a past revision, an archived dataset or item),
-        in one line, or None."""
+    def read_only_view_reason(self) -> str | None:
+        """Why what is shown can't be changed (a past revision, an archived dataset), in one
+        line, or None."""
         if self._viewing is not None:
             return (
                 f"Revision {self._viewing:,} is a read-only snapshot: press v, pick Latest to "
@@ -313,8 +313,6 @@ class DatasetItemsScreen(PagedScreen):
                 "This dataset is archived, so its items are read-only: restore it from the "
                 "dataset list first."
             )
-        if item is not None and item.archived:
-            return "This item is archived: restore it (d) to edit it."
         return None
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -964,7 +962,9 @@ class DatasetItemsScreen(PagedScreen):
     def _edit(self, item: DatasetItem | None) -> None:
         from phtui.screens.datasets.item_editor import ItemEditorScreen
 
-        reason = self.read_only_view_reason(item)
+        # A past revision is read-only whatever the item; an archived item is the editor's
+        # own business (it offers to restore it).
+        reason = self.read_only_view_reason() if item is not None else None
         if reason is None:
             editor: PhScreen[Any] = ItemEditorScreen(self.dataset, item)
         else:
