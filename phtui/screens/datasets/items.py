@@ -63,7 +63,6 @@ from phtui.core.preview import summarize
 from phtui.core.text import clip
 from phtui.screens.base import PhScreen, task
 from phtui.screens.datasets.paged import PagedScreen, paging_bindings
-from phtui.screens.dialogs import PromptScreen
 from phtui.widgets.datasets.items_table import ItemsTable, short_id
 from phtui.widgets.datasets.pager import Pager
 from phtui.widgets.fields import SafeInput
@@ -138,6 +137,16 @@ class PageCache:
 
     def clear(self) -> None:
         self._pages.clear()
+
+
+class SearchField(SafeInput):
+    """The items search. Enter goes back to the table within its own key binding, not when
+    the screen reads the `Submitted` message: keys typed behind Enter in one burst (`/refund`,
+    Enter, `#ticket-12`) are then the table's, not the search's."""
+
+    async def action_submit(self) -> None:
+        await super().action_submit()
+        self.screen.set_focus(self.screen.query_one(ItemsTable))
 
 
 @functools.cache
@@ -223,7 +232,7 @@ class DatasetItemsScreen(PagedScreen):
         yield Static(self._title_text(), id="items-title")
         yield Static("", id="items-status")
         yield Static("", id="items-notice")
-        yield SafeInput(placeholder="Search…", id="items-find", select_on_focus=False)
+        yield SearchField(placeholder="Search…", id="items-find", select_on_focus=False)
         yield ItemsTable(id="items-table")
         yield Static("", id="items-empty")
         yield Static("", id="items-detail")
@@ -774,9 +783,10 @@ class DatasetItemsScreen(PagedScreen):
         find = self._find_input()
         find.display = True
         self.set_focus(find)  # now: keys queued behind this one must reach the search
-        typed = self.take_burst()
+        typed, keys = self.take_burst()
         if typed:
             find.insert_text_at_cursor(typed)
+        self.hand_keys(find, keys)  # Enter, escape... and what follows, in order
 
     @on(Input.Changed, "#items-find")
     def _find_changed(self, event: Input.Changed) -> None:
@@ -793,15 +803,14 @@ class DatasetItemsScreen(PagedScreen):
 
     @on(Input.Submitted, "#items-find")
     def _find_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.table.focus()
+        event.stop()  # SearchField has given the table the focus already
 
     def _close_find(self) -> None:
         find = self._find_input()
         find.value = ""
         find.display = False
         self._apply_query()
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_back(self) -> None:
         if self._find_input().display:
@@ -857,10 +866,12 @@ class DatasetItemsScreen(PagedScreen):
             placeholder = "any part of an id or a client item id"
         else:
             placeholder = "a full item id, or any part of one on this page"
-        prompt = PromptScreen(
-            "Go to item", placeholder=placeholder, value=self.take_burst(), check=self._goto_problem
+        self.prompt_for(
+            "Go to item",
+            placeholder=placeholder,
+            check=self._goto_problem,
+            answered=self._goto_item_answer,
         )
-        self.app.push_screen(prompt, self._goto_item_answer)
 
     def _goto_problem(self, text: str) -> str | None:
         """Why the prompt can't go anywhere with `text` (shown in the prompt, text kept)."""
@@ -913,7 +924,7 @@ class DatasetItemsScreen(PagedScreen):
             find.display = False
             self._view.set_query("")
         self._show_window(select=item_id)
-        self.table.focus()
+        self.set_focus(self.table)
         return True
 
     @task(group="items-goto")

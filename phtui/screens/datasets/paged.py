@@ -15,8 +15,10 @@ from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 
 from phtui.api.models import Page
+from phtui.compat import forward_event
 from phtui.core.paging import PageState, parse_page_number
 from phtui.screens.base import PhScreen
 from phtui.screens.dialogs import PromptScreen
@@ -73,18 +75,19 @@ class PagedScreen(PhScreen[None]):
         super().__init__()
         self._state = state
         self._shown_availability: tuple[object, ...] | None = None
-        self._burst: list[str] | None = None
+        self._burst: list[events.Key] | None = None
 
     # ------------------------------------------------------------------ typing ahead
 
     def on_key(self, event: events.Key) -> None:
         # Keys reach a screen's bindings only after the keys behind them in a burst (a fast
         # typist, tmux send-keys, a terminal's key repeat) were routed to the table: `:12`
-        # would lose "12" to the table while the prompt opens. Keep them for the field.
-        if self._burst is not None and event.is_printable and event.character:
+        # would lose "12" to the table while the prompt opens. Hold them, in order, for the
+        # field the action opens.
+        if self._burst is not None:
             event.stop()
             event.prevent_default()
-            self._burst.append(event.character)
+            self._burst.append(event.copy())
             return
         active = self.active_bindings.get(event.key)
         if (
@@ -97,11 +100,23 @@ class PagedScreen(PhScreen[None]):
             self.set_timer(0.5, self._end_burst)  # the action normally takes it long before
         super().on_key(event)
 
-    def take_burst(self) -> str:
-        """What was typed behind the key of the action running now (see `BURST_ACTIONS`)."""
-        typed = "".join(self._burst or ())
-        self._burst = None
-        return typed
+    def take_burst(self) -> tuple[str, list[events.Key]]:
+        """What was typed behind the key of the action running now (see `BURST_ACTIONS`): the
+        characters up to the first key that is not one (Enter, escape...), and the keys from
+        there on, in order. A field can take the text at once and be handed the keys
+        (`hand_keys`); a prompt only takes the text."""
+        held, self._burst = self._burst or [], None
+        typed: list[str] = []
+        for index, key in enumerate(held):
+            if not (key.is_printable and key.character):
+                return "".join(typed), held[index:]
+            typed.append(key.character)
+        return "".join(typed), []
+
+    def hand_keys(self, target: Widget, keys: list[events.Key]) -> None:
+        """Give `target` (the field now focused) keys held from a burst, in order."""
+        for key in keys:
+            forward_event(target, key)
 
     def _end_burst(self) -> None:
         self._burst = None
@@ -163,13 +178,33 @@ class PagedScreen(PhScreen[None]):
 
     def action_goto_page(self) -> None:
         count = self._state.page_count
-        prompt = PromptScreen(
+        self.prompt_for(
             f"Go to page (1-{count:,})",
             placeholder="page number",
-            value=self.take_burst(),
             check=page_number_check(count),
+            answered=self._goto_answer,
         )
-        self.app.push_screen(prompt, self._goto_answer)
+
+    def prompt_for(
+        self,
+        title: str,
+        *,
+        placeholder: str,
+        check: Callable[[str], str | None],
+        answered: Callable[[str | None], None],
+    ) -> None:
+        """Ask in a `PromptScreen`, unless the keys typed behind the action's key in the same
+        burst already answer it: text and Enter, as `:12⏎` typed quickly (the prompt could not
+        have had the focus for that Enter). Text without Enter opens the prompt holding it."""
+        typed, keys = self.take_burst()
+        text = typed.strip()
+        if keys and keys[0].key == "enter" and text and check(text) is None:
+            answered(text)
+            if self.app.focused is not None:
+                self.hand_keys(self.app.focused, keys[1:])
+            return
+        prompt = PromptScreen(title, placeholder=placeholder, value=typed, check=check)
+        self.app.push_screen(prompt, answered)
 
     def _goto_answer(self, text: str | None) -> None:
         if not text:
