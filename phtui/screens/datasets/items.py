@@ -60,7 +60,7 @@ from phtui.core.item_query import (
 from phtui.core.limits import LIMITS, limit_words
 from phtui.core.paging import DEFAULT_PAGE_SIZE, PageState, next_page_size
 from phtui.core.preview import summarize
-from phtui.core.text import clip
+from phtui.core.text import clip, visible
 from phtui.screens.base import PhScreen, task
 from phtui.screens.datasets.paged import PagedScreen, paging_bindings
 from phtui.widgets.datasets.items_table import ItemsTable, short_id
@@ -552,7 +552,7 @@ class DatasetItemsScreen(PagedScreen):
     def _show_unavailable(self, error: DatasetsUnavailableError) -> None:
         """Datasets are off for this organisation: say it here, once, and nothing else (the
         dataset list says the same when it loads; no second toast from this screen)."""
-        self._unavailable = str(error)
+        self._unavailable = visible(str(error))  # PostHog's own words may be quoted in it
         self._loaded = True
         self.pager.set_loading(False)
         self.table.show_items([])
