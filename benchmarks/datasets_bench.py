@@ -1,4 +1,4 @@
-"""Datasets screen figures: paging a 100,000-item dataset, typing in a 1 MB value, transfer speed.
+"""Datasets screen figures: paging a 100,000-item dataset and typing in a 1 MB value.
 
 The local server runs in a child process (so the RSS figures are the app's alone, and the server
 does not compete for this process's GIL). Printed, one figure a line, `name: value unit`:
@@ -14,8 +14,7 @@ does not compete for this process's GIL). Printed, one figure a line, `name: val
   long; the cursor on the long line and on another line. Target < 50 ms. Measured headless in
   the item editor here, and through a real terminal driver (a pty) by pty_keystrokes.py (printed
   with its floor, a trivial app, and Textual's stock TextArea on the same text).
-- export/import of 10,000 items in items/s, beside raw concurrent httpx doing the same requests.
-  Target: within 1.5x.
+- export, import and push figures are in transfer_bench.py.
 
 Run: .venv/bin/python benchmarks/datasets_bench.py   (about three to four minutes)
      .venv/bin/python benchmarks/datasets_bench.py --keystrokes   (the keystroke figures only)
@@ -25,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import multiprocessing
 import os
 import resource
@@ -34,10 +32,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
-import httpx
 from pty_keystrokes import figures as pty_figures  # this folder's module (run as a script)
 from pty_keystrokes import one_line_value
 from textual.app import ComposeResult
@@ -45,14 +41,11 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 
 BIG_ITEMS = 100_000
-TRANSFER_ITEMS = 10_000
 NEXT_PAGE_PRESSES = 25
 RSS_PAGE_SIZE = 250
 KEYSTROKES = 40
 # One-line values: the most PostHog's revisioned API accepts per item, and a classic server's 1 MB.
 ONE_LINE_SIZES = {"400kb": 400_000, "1mb": 1_000_000}
-EXPORT_WINDOW = 4
-IMPORT_CONCURRENCY = 8
 
 
 def bench_items(count: int) -> Iterator[dict[str, Any]]:
@@ -88,8 +81,6 @@ def serve(conn: Connection, keystrokes_only: bool) -> None:
         if not keystrokes_only:
             coordinates["big"] = big = server.create_dataset("bench 100k")
             server.bulk_insert_items(big, bench_items(BIG_ITEMS))
-            coordinates["small"] = small = server.create_dataset("bench 10k")
-            server.bulk_insert_items(small, bench_items(TRANSFER_ITEMS))
         coordinates["large"] = large = server.create_dataset("bench 1 MB value")
         server.bulk_insert_items(large, [{"input": one_megabyte_value(), "output": {}}])
         for label, size in ONE_LINE_SIZES.items():
@@ -338,97 +329,6 @@ async def type_keys(app: Any, area: Any, count: int) -> list[float]:
     return times
 
 
-# ------------------------------------------------------------------------------- transfer
-
-
-async def raw_export(c: dict[str, Any], path: Path) -> int:
-    """The floor: the same page requests with raw httpx, `window` at a time, written in order."""
-    headers = {"Authorization": f"Bearer {c['key']}"}
-    base = f"{c['url']}/api/projects/{c['project']}/dataset_items/"
-    async with httpx.AsyncClient(headers=headers) as http:
-        sem = asyncio.Semaphore(EXPORT_WINDOW)
-
-        async def page(offset: int) -> list[dict[str, Any]]:
-            async with sem:
-                params = {"dataset": c["small"], "limit": 100, "offset": offset}
-                response = await http.get(base, params=params)
-                results: list[dict[str, Any]] = response.json()["results"]
-                return results
-
-        pages = await asyncio.gather(*(page(o) for o in range(0, TRANSFER_ITEMS, 100)))
-    with path.open("w", encoding="utf-8") as stream:
-        for rows in pages:
-            for row in rows:
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return sum(len(rows) for rows in pages)
-
-
-async def raw_import(c: dict[str, Any], dataset: str, path: Path) -> int:
-    headers = {"Authorization": f"Bearer {c['key']}"}
-    url = f"{c['url']}/api/projects/{c['project']}/dataset_items/"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    async with httpx.AsyncClient(headers=headers) as http:
-        sem = asyncio.Semaphore(IMPORT_CONCURRENCY)
-
-        async def post(line: str) -> None:
-            row = json.loads(line)
-            body = {"dataset": dataset, "input": row["input"], "output": row["output"]}
-            async with sem:
-                (await http.post(url, json=body)).raise_for_status()
-
-        await asyncio.gather(*(post(line) for line in lines))
-    return len(lines)
-
-
-async def transfer_figures(c: dict[str, Any], folder: Path) -> None:
-    from phtui.api import PostHogClient
-    from phtui.core.transfer import export_items, import_items
-
-    async with PostHogClient(c["url"], c["key"], c["project"]) as client:
-        ours_export, raw_export_rates = [], []
-        for round_ in range(3):
-            for which in (0, 1) if round_ % 2 == 0 else (1, 0):
-                start = time.perf_counter()
-                if which == 0:
-                    result = await export_items(
-                        client, c["small"], folder / "ours.jsonl", window=EXPORT_WINDOW
-                    )
-                    ours_export.append(result.items / (time.perf_counter() - start))
-                else:
-                    count = await raw_export(c, folder / "raw.jsonl")
-                    raw_export_rates.append(count / (time.perf_counter() - start))
-        ours, raw = statistics.median(ours_export), statistics.median(raw_export_rates)
-        out("export_items_per_s", ours, "items/s")
-        out("export_items_per_s_raw_httpx", raw, "items/s")
-        out("export_time_ratio", raw / ours, "x", "target <= 1.5")
-
-        source = folder / "ours.jsonl"
-        ours_import, raw_import_rates = [], []
-        # One run each: the server creates only ~300-650 items/s (one sqlite commit per POST),
-        # so a run of 10,000 takes 15-35 s and more rounds would push the bench past 3 minutes.
-        for round_ in range(1):
-            for which in (1, 0):
-                target = await client.create_dataset(f"bench import {round_}-{which}")
-                start = time.perf_counter()
-                if which == 0:
-                    report = await import_items(
-                        client,
-                        target.id,
-                        source,
-                        concurrency=IMPORT_CONCURRENCY,
-                        ledger_path=folder / f"ledger-{round_}",
-                    )
-                    assert report.ok, report.failed[:3]
-                    ours_import.append(report.imported / (time.perf_counter() - start))
-                else:
-                    count = await raw_import(c, target.id, source)
-                    raw_import_rates.append(count / (time.perf_counter() - start))
-        ours, raw = statistics.median(ours_import), statistics.median(raw_import_rates)
-        out("import_items_per_s", ours, "items/s")
-        out("import_items_per_s_raw_httpx", raw, "items/s")
-        out("import_time_ratio", raw / ours, "x", "target <= 1.5")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keystrokes", action="store_true", help="the keystroke figures only")
@@ -440,15 +340,12 @@ def main() -> None:
     started = time.perf_counter()
     process.start()
     coordinates: dict[str, Any] = parent.recv()
-    seeded = "4 items" if options.keystrokes else f"{BIG_ITEMS:,} + {TRANSFER_ITEMS:,} items"
+    seeded = "4 items" if options.keystrokes else f"{BIG_ITEMS:,} items"
     out("setup_s", time.perf_counter() - started, "s", seeded)
     try:
         asyncio.run(ui_figures(coordinates, keystrokes_only=options.keystrokes))
         for name, value, note in pty_figures(ONE_LINE_SIZES, KEYSTROKES):
             out(name, value, "ms", note)
-        if not options.keystrokes:
-            with tempfile.TemporaryDirectory() as folder:
-                asyncio.run(transfer_figures(coordinates, Path(folder)))
     finally:
         parent.send("stop")
         process.join(timeout=10)

@@ -44,10 +44,14 @@ subcommands:
                         run the PostHog-compatible local server (prints its key)
   phtui config path     print the config file's path
   phtui config show     print the effective settings (the API key is never shown)
+  phtui datasets pull DATASET [--revision N] [-o FILE]
+                        write a dataset's items to a file (PostHog's export format)
+  phtui datasets push DATASET FILE [--dry-run]
+                        create and update items from a file (says first with --dry-run)
   phtui export DATASET [-o FILE]
-                        export a dataset's items to JSONL or JSON
+                        the same as phtui datasets pull
   phtui import DATASET FILE
-                        create dataset items from a JSONL file (resumable)
+                        create dataset items from a file (resumable, never twice)
   phtui themes check|export|apply|fix
                         data colour themes as code (check exits 1 when one fails)
   Each has --help, and each takes --log FILE.
@@ -226,6 +230,12 @@ def import_command(argv: list[str]) -> int:
     return main_import(argv)
 
 
+def datasets_command(argv: list[str]) -> int:
+    from phtui.cli.datasets import main as datasets_main
+
+    return datasets_main(argv)
+
+
 def themes_command(argv: list[str]) -> int:
     from phtui.cli.themes import main as themes_main
 
@@ -234,6 +244,7 @@ def themes_command(argv: list[str]) -> int:
 
 SUBCOMMANDS = {
     "server": server_command,
+    "datasets": datasets_command,
     "config": config_command,
     "export": export_command,
     "import": import_command,

@@ -61,6 +61,8 @@ RENAMED: Mapping[str, tuple[str, ...]] = {
     "datasets.refresh_items": ("items.refresh",),
     "datasets.export": ("items.export",),
     "datasets.import": ("items.import",),
+    # The export and import dialogs shared "transfer".
+    "transfer.cancel": ("export.close", "import.close"),
 }
 
 

@@ -28,7 +28,6 @@ from phtui.screens.datasets.form import DatasetFormScreen
 from phtui.screens.datasets.item_editor import ItemEditorScreen
 from phtui.screens.datasets.items import DatasetItemsScreen
 from phtui.screens.datasets.picker import DatasetsScreen
-from phtui.screens.datasets.transfer import ExportScreen, ImportScreen
 from phtui.screens.dialogs import ChoiceScreen
 from phtui.server.runner import RunningServer
 from phtui.widgets.json_editor import JsonEditor
@@ -686,64 +685,3 @@ async def test_large_text_area_keeps_its_size_right_while_typing() -> None:
         assert area.virtual_size.width >= 40 + area.gutter_width
         assert area.virtual_size.height == 30_005
         await wait_until(pilot, lambda: editor.error is not None)  # "x…" is not JSON: flagged
-
-
-# ----------------------------------------------------------------------------- transfer
-
-
-async def test_export_modal_writes_every_item(server: RunningServer, tmp_path: Path) -> None:
-    dataset_id = seed(server, "export modal ds", 230)
-    async with datasets_app(server) as (app, pilot, client):
-        await open_items(app, pilot, client, dataset_id)
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
-        target = tmp_path / "exported.jsonl"
-        app.screen.query_one("#export-path", Input).value = str(target)
-        await pilot.press("enter")
-        status = app.screen.query_one(".transfer-status", Static)
-        await wait_until(pilot, lambda: "Exported 230 items" in str(status.render()))
-        assert len(target.read_text().splitlines()) == 230
-
-
-async def test_export_modal_cancel_leaves_no_file(server: RunningServer, tmp_path: Path) -> None:
-    dataset_id = seed(server, "export cancel ds", 300)
-    async with datasets_app(server) as (app, pilot, client):
-        await open_items(app, pilot, client, dataset_id)
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
-        modal = app.screen
-        target = tmp_path / "never.jsonl"
-        modal.query_one("#export-path", Input).value = str(target)
-        server.options.latency_ms = 400
-        try:
-            await pilot.press("enter")
-            await pilot.pause(0.1)
-            await pilot.press("escape")
-            status = modal.query_one(".transfer-status", Static)
-            await wait_until(pilot, lambda: "cancelled" in str(status.render()))
-        finally:
-            server.options.latency_ms = 0
-        assert not target.exists() and not target.with_name("never.jsonl.part").exists()
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))
-
-
-async def test_import_modal_reports_failed_lines_and_refreshes(
-    server: RunningServer, tmp_path: Path
-) -> None:
-    dataset_id = server.create_dataset("import modal ds")
-    source = tmp_path / "in.jsonl"
-    source.write_text('{"input": 1}\n{"input": 2}\n{"inptu": 3}\n')
-    async with datasets_app(server) as (app, pilot, client):
-        screen = await open_items(app, pilot, client, dataset_id)
-        await pilot.press("i")
-        await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen))
-        modal = app.screen
-        modal.query_one("#import-path", Input).value = str(source)
-        await pilot.press("enter")
-        status = modal.query_one(".transfer-status", Static)
-        await wait_until(pilot, lambda: "2 imported, 1 failed" in str(status.render()))
-        failures = str(modal.query_one("#failure-lines", Static).render())
-        assert "line 3: unknown field(s): 'inptu'" in failures
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: screen.table.row_count == 2)

@@ -61,12 +61,3 @@ def test_item_editor(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:
     assert snap_mode(snap_compare, demo_server, "datasets", size, editor_loaded)
-
-
-def test_export_modal(snap_compare: SnapCompare, demo_server: RunningServer) -> None:
-    async def export_open(pilot: Pilot[Any]) -> None:
-        await items_loaded(pilot)
-        await pilot.press("x")
-        await settle(pilot, lambda: type(pilot.app.screen).__name__ == "ExportScreen")
-
-    assert snap_mode(snap_compare, demo_server, "datasets", (80, 24), export_open)
