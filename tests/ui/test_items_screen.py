@@ -597,6 +597,26 @@ async def test_a_past_revision_is_read_only_and_says_so(revisioned_items: Runnin
         assert screen.table.row_count == 3 and not notice.display
 
 
+async def test_export_is_pinned_to_the_revision_shown(revisioned_items: RunningServer) -> None:
+    from phtui.screens.datasets.transfer import ExportScreen
+
+    dataset_id = seed(revisioned_items, "export pinned", 3)
+    async with items_app(revisioned_items, dataset_id) as items:
+        screen, pilot, app = items.screen, items.pilot, items.app
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        assert app.screen.revision == 3  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(app.screen, RevisionPickerScreen))
+        await pilot.press("2", "enter")
+        await wait_until(pilot, lambda: screen.viewing == 2 and screen.loaded)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        assert app.screen.revision == 2  # type: ignore[attr-defined]
+
+
 async def test_an_archived_dataset_opens_read_only(revisioned_items: RunningServer) -> None:
     dataset_id = seed(revisioned_items, "archived dataset", 2)
     async with PostHogClient(

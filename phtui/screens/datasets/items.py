@@ -1178,7 +1178,10 @@ class DatasetItemsScreen(PagedScreen):
     def action_export(self) -> None:
         from phtui.screens.datasets.transfer import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.dataset))
+        # Pinned to the revision the table shows (a past one, or the latest as loaded and
+        # changed here since); classic servers have none.
+        pinned = (self._viewing or self._revision) if self._api == "revisioned" else None
+        self.app.push_screen(ExportScreen(self.dataset, revision=pinned))
 
     def action_import_items(self) -> None:
         from phtui.screens.datasets.transfer import ImportScreen
