@@ -1025,6 +1025,8 @@ class DatasetItemsScreen(PagedScreen):
         if item.dataset_revision is not None:
             self._revision = max(self._revision or 0, item.dataset_revision)
             self._latest = max(self._latest or 0, item.dataset_revision)
+            if self.dataset.current_revision != self._latest:
+                self.dataset = self.dataset.model_copy(update={"current_revision": self._latest})
 
     def _replace_on_page(self, item: DatasetItem) -> None:
         """Classic: show a changed item in its row of the page shown."""
@@ -1178,10 +1180,9 @@ class DatasetItemsScreen(PagedScreen):
     def action_export(self) -> None:
         from phtui.screens.datasets.transfer import ExportScreen
 
-        # Pinned to the revision the table shows (a past one, or the latest as loaded and
-        # changed here since); classic servers have none.
-        pinned = (self._viewing or self._revision) if self._api == "revisioned" else None
-        self.app.push_screen(ExportScreen(self.dataset, revision=pinned))
+        # A past revision shown is the one exported; "Latest" is the dataset's current revision
+        # (kept current here as this screen's changes make new ones).
+        self.app.push_screen(ExportScreen(self.dataset, revision=self._viewing))
 
     def action_import_items(self) -> None:
         from phtui.screens.datasets.transfer import ImportScreen
