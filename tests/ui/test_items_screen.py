@@ -621,6 +621,20 @@ async def test_export_is_pinned_to_the_revision_shown(revisioned_items: RunningS
         assert app.screen.revision == 2
 
 
+async def test_a_revision_typed_in_a_burst_opens_at_once(revisioned_items: RunningServer) -> None:
+    dataset_id = seed(revisioned_items, "revision burst", 3)
+    async with items_app(revisioned_items, dataset_id) as items:
+        screen, app = items.screen, items.app
+        for key, character in [("v", "v"), ("2", "2"), ("enter", "\r")]:
+            app.post_message(events.Key(key, character))  # as a terminal delivers `v2⏎` typed fast
+        await wait_until(items.pilot, lambda: screen.viewing == 2 and screen.loaded)
+        assert app.screen is screen and screen.table.row_count == 2
+        for key, character in [("v", "v"), ("9", "9")]:  # no Enter: the picker holds the 9
+            app.post_message(events.Key(key, character))
+        await wait_until(items.pilot, lambda: isinstance(app.screen, RevisionPickerScreen))
+        assert app.screen.query_one("#revision-number", Input).value == "9"
+
+
 async def test_an_archived_dataset_opens_read_only(revisioned_items: RunningServer) -> None:
     dataset_id = seed(revisioned_items, "archived dataset", 2)
     async with PostHogClient(

@@ -58,7 +58,7 @@ from phtui.core.item_query import (
     parse_query,
 )
 from phtui.core.limits import LIMITS, limit_words
-from phtui.core.paging import DEFAULT_PAGE_SIZE, PageState, next_page_size
+from phtui.core.paging import DEFAULT_PAGE_SIZE, PageState, next_page_size, parse_number
 from phtui.core.preview import summarize
 from phtui.core.text import clip, visible
 from phtui.screens.base import PhScreen, task
@@ -208,7 +208,7 @@ class DatasetItemsScreen(PagedScreen):
     ]  # fmt: skip
 
     MUTATING_ACTIONS = frozenset({"new", "archive", "restore", "undo", "import_items"})
-    BURST_ACTIONS = frozenset({"find", "goto_item", "goto_page"})
+    BURST_ACTIONS = frozenset({"find", "goto_item", "goto_page", "revision"})
 
     def __init__(self, dataset: Dataset, *, page_size: int | None = None) -> None:
         super().__init__(PageState(count=0, limit=page_size or DEFAULT_PAGE_SIZE))
@@ -855,9 +855,15 @@ class DatasetItemsScreen(PagedScreen):
             self._start_load()
 
         latest = self._latest or self._revision
-        self.app.push_screen(
-            RevisionPickerScreen(self.dataset.id, latest=latest, viewing=self._viewing), picked
+        typed, keys = self.take_burst()
+        number = parse_number(typed, latest or 1, noun="revision") if typed else None
+        if isinstance(number, int) and keys and keys[0].key == "enter":  # `v12⏎`, typed fast
+            picked(RevisionChoice(None if number == latest else number))
+            return
+        picker = RevisionPickerScreen(
+            self.dataset.id, latest=latest, viewing=self._viewing, initial=typed
         )
+        self.app.push_screen(picker, picked)
 
     # ---------------------------------------------------------------------- go to an item
 

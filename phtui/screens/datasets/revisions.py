@@ -44,8 +44,9 @@ class RevisionPickerScreen(PhModal[RevisionChoice | None]):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="RevisionPickerScreen")
         + """
-    RevisionPickerScreen OptionList { height: auto; max-height: 14; margin-top: 1; }
-    RevisionPickerScreen #revision-number { margin-top: 1; }
+    RevisionPickerScreen > Vertical { width: 72; }
+    RevisionPickerScreen OptionList { height: auto; max-height: 40vh; }
+    RevisionPickerScreen .dialog-error { margin-bottom: 1; }
     RevisionPickerScreen .dialog-hint { color: $text-muted; height: auto; }
     """
     )
@@ -59,35 +60,41 @@ class RevisionPickerScreen(PhModal[RevisionChoice | None]):
         Binding("G", "move('last')", "Last", id="revision_picker.last", show=False),
     ]
 
-    def __init__(self, dataset_id: str, *, latest: int | None, viewing: int | None) -> None:
+    def __init__(
+        self, dataset_id: str, *, latest: int | None, viewing: int | None, initial: str = ""
+    ) -> None:
         super().__init__()
         self._dataset_id = dataset_id
         self._latest = latest
         self._viewing = viewing
+        self._initial = initial  # a number typed ahead, behind the key that opened this
         self._next_offset: int | None = 0
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Show the dataset at a revision", classes="dialog-title")
             yield Static(
-                "Past revisions are read-only snapshots. Enter picks; or type a number.",
+                "Past revisions are read-only. Type a number, or pick one below.",
                 classes="dialog-hint",
             )
-            latest = f"Latest (revision {self._latest:,})" if self._latest else "Latest"
-            yield OptionList(Option(Text(latest), id=LATEST), id="revision-list")
             yield SafeInput(
+                self._initial,
                 placeholder="revision number, then Enter",
                 id="revision-number",
                 select_on_focus=False,
             )
             yield Static("", classes="dialog-error", id="revision-error", markup=False)
+            latest = f"Latest (revision {self._latest:,})" if self._latest else "Latest"
+            yield OptionList(Option(Text(latest), id=LATEST), id="revision-list")
 
     @property
     def options(self) -> OptionList:
         return self.query_one("#revision-list", OptionList)
 
     def on_mount(self) -> None:
-        self.options.focus()
+        number = self.query_one("#revision-number", SafeInput)
+        self.set_focus(number if self._initial else self.options)
+        number.cursor_position = len(self._initial)
         self.options.highlighted = 0
         if self._latest:
             self._load_more()
