@@ -24,6 +24,15 @@ settings.load_profile("phtui")
 # so the fixtures the app's tests use start classic servers; the revisioned ones sit beside them.
 
 
+@pytest.fixture(autouse=True)
+def private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test keeps drafts (and any other data) in a directory of its own, never the user's:
+    the editors write drafts as they are typed in, and offer them back when opened."""
+    monkeypatch.setenv("PHTUI_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture(scope="session")
 def server() -> Iterator[RunningServer]:
     """One classic demo server for the whole run. Tests create their own rows; never assume

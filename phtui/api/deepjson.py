@@ -24,6 +24,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Final
 
+from phtui.api.models import CONTENT_FIELDS  # a placeholder always drops them
+
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -46,8 +48,6 @@ class _TooDeep:
 
 TOO_DEEP: Final = _TooDeep()
 
-# Fields a placeholder always drops: an item's content (the only fields that can nest).
-CONTENT_FIELDS = ("input", "expected_output", "source_output", "metadata")
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")

@@ -112,6 +112,11 @@ def _json_adapter() -> TypeAdapter[Any]:
     return TypeAdapter(Any)
 
 
+# A dataset item's content: the only fields that can nest, and what PostHog's payload limit
+# measures. The one spelling of this list (phtui.core.item_fields builds the others on it).
+CONTENT_FIELDS: tuple[str, ...] = ("input", "expected_output", "source_output", "metadata")
+
+
 class DatasetItem(WireModel):
     """One version of a dataset item (revisioned API), or a classic item (no version fields).
 

@@ -3,6 +3,14 @@
 One JSON file per draft, named by a hash of its key so that no host, id or other text leaks into
 file names. Writes are atomic (temporary file + ``os.replace``) so a crash mid-write leaves the
 previous draft intact. Field texts are stored raw: invalid JSON is kept exactly as typed.
+
+A draft also carries where its edit started, so a save after a restart still finds out whether
+someone else changed the object meanwhile, and sends only what the user changed:
+``base_version`` (the item version, on servers that have versions), ``baseline`` (the JSON values
+the edit started from: the only way to tell for objects without versions, such as themes and
+classic items) and, for a new item, its ``client_item_id`` (so a create repeated after a crash or
+a lost answer is recognised by the server instead of making a second item). Files written before
+these existed (format 1) still load, without them.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ import platformdirs
 __all__ = ["DATA_DIR_ENV", "Draft", "DraftKey", "DraftStore", "default_draft_dir"]
 
 DATA_DIR_ENV = "PHTUI_DATA_DIR"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 _SUFFIX = ".draft.json"
 
 
@@ -63,14 +72,19 @@ class DraftKey:
 class Draft:
     """Editor texts by field name (raw, possibly invalid JSON) and when they were last saved.
 
-    ``base_updated_at`` is the server's ``updated_at`` of the object the edit started from
-    (``None`` for a new object), for conflict checks.
+    Where the edit started, for conflict checks (each None when unknown or not applicable):
+    ``base_updated_at`` is the server's ``updated_at`` of the object, ``base_version`` its
+    version, ``baseline`` its values (JSON) as the edit began; ``client_item_id`` is the key a
+    new item is created with (kept so that a retry is idempotent).
     """
 
     key: DraftKey
     fields: dict[str, str]
     base_updated_at: str | None = None
     saved_at: str = field(default_factory=_now_iso)
+    base_version: int | None = None
+    baseline: dict[str, Any] | None = None
+    client_item_id: str | None = None
 
 
 class DraftStore:
@@ -89,7 +103,14 @@ class DraftStore:
         """Write ``draft`` atomically, stamping ``draft.saved_at`` with the current time."""
         draft.saved_at = self._clock()
         self._ensure_directory()
-        payload = json.dumps(_to_json(draft), ensure_ascii=False, indent=1)
+        try:
+            payload = json.dumps(_to_json(draft), ensure_ascii=False, indent=1)
+        except RecursionError:
+            # A baseline nested deeper than json can write (PostHog stores up to ~900 levels):
+            # keep the texts, which matter most, and lose only the conflict check's baseline.
+            plain = _to_json(draft)
+            plain["baseline"] = None
+            payload = json.dumps(plain, ensure_ascii=False, indent=1)
         handle, temp_name = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
         temp = Path(temp_name)
         try:
@@ -165,12 +186,15 @@ def _to_json(draft: Draft) -> dict[str, Any]:
         "fields": draft.fields,
         "base_updated_at": draft.base_updated_at,
         "saved_at": draft.saved_at,
+        "base_version": draft.base_version,
+        "baseline": draft.baseline,
+        "client_item_id": draft.client_item_id,
     }
 
 
 def _from_json(data: Any) -> Draft:
     """Rebuild a draft, checking every type (files may be damaged or edited by hand)."""
-    if not isinstance(data, dict) or data.get("version") != _FORMAT_VERSION:
+    if not isinstance(data, dict) or data.get("version") not in _READABLE_VERSIONS:
         raise ValueError("not a phtui draft")
     key, fields = data["key"], data["fields"]
     strings = (key["host"], key["kind"], key["object_id"], data["saved_at"])
@@ -186,9 +210,21 @@ def _from_json(data: Any) -> Draft:
     base = data["base_updated_at"]
     if base is not None and not isinstance(base, str):
         raise TypeError("base_updated_at must be a string or null")
+    version = data.get("base_version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise TypeError("base_version must be an integer or null")
+    baseline = data.get("baseline")
+    if baseline is not None and not isinstance(baseline, dict):
+        raise TypeError("baseline must be an object or null")
+    client_item_id = data.get("client_item_id")
+    if client_item_id is not None and not isinstance(client_item_id, str):
+        raise TypeError("client_item_id must be a string or null")
     return Draft(
         key=DraftKey(key["host"], project_id, key["kind"], key["object_id"]),
         fields=dict(fields),
         base_updated_at=base,
         saved_at=data["saved_at"],
+        base_version=version,
+        baseline=baseline,
+        client_item_id=client_item_id,
     )

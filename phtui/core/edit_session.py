@@ -13,18 +13,28 @@ baseline, the server's (`theirs`) and the user's (`mine`). Fields only one side 
 themselves; fields both changed differently are conflicts the user settles per field. The
 resolution is again a `Plan`, and it never sends a field the user did not change or chose:
 another writer's change to a field the user left alone is never reverted.
+
+Servers without versions (classic items, themes) cannot refuse a stale save: `moved` compares a
+fresh read with the baseline before saving, and the same `merge` follows when it moved.
+
+A create whose answer was lost (a timeout after the server wrote, a dropped connection) may or
+may not have made the object. `CreateAttempt` remembers what was sent and when, and `made`
+recognises the object among what the server lists, so a retry looks before creating again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from phtui.core.jsondiff import same_json
 
 __all__ = [
+    "CREATE_CLOCK_SLACK",
     "Choice",
+    "CreateAttempt",
     "EditSession",
     "FieldMerge",
     "FieldState",
@@ -170,6 +180,10 @@ class EditSession:
             server_version,
         )
 
+    def moved(self, theirs: Mapping[str, Any]) -> bool:
+        """Whether the server's values differ from where the edit started (another writer)."""
+        return any(not same_json(theirs.get(n), self.baseline.get(n)) for n in self.names)
+
     def applied(self, theirs: Mapping[str, Any], patch: Patch) -> bool:
         """Whether the server already holds everything `patch` sends (a lost answer that
         committed, or a retry that found its work done): then there is nothing to resend."""
@@ -179,3 +193,43 @@ class EditSession:
         """Start over from the server's `values` at `version` (after a save, or a reload)."""
         self.baseline = {name: values.get(name) for name in self.names}
         self.base_version = version
+
+
+# How far the server's clock may be behind ours when recognising an item a lost create made.
+CREATE_CLOCK_SLACK = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class CreateAttempt:
+    """A create sent at `started_at` with `fields` (JSON values; provenance timestamps as ISO
+    text) whose answer never came: it may or may not have made the object."""
+
+    fields: dict[str, Any]
+    started_at: datetime
+
+    def made(self, values: Mapping[str, Any], created_at: datetime | None) -> bool:
+        """Whether an object the server lists (its `values`, created at `created_at`) is the
+        one this attempt made: created no earlier than the attempt, with the same content."""
+        if created_at is not None and created_at < self.started_at - CREATE_CLOCK_SLACK:
+            return False
+        return all(_same_value(values.get(name), sent) for name, sent in self.fields.items())
+
+
+def _same_value(server: Any, sent: Any) -> bool:
+    if same_json(server, sent):
+        return True
+    # Timestamps come back in the server's spelling ("...Z" or "+00:00", microseconds or not).
+    instants = [_instant(server), _instant(sent)]
+    return instants[0] is not None and instants[0] == instants[1]
+
+
+def _instant(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from phtui.api.models import CONTENT_FIELDS
+
 __all__ = [
     "CONTENT_FIELDS",
     "CREATE_ONLY_FIELDS",
@@ -22,6 +24,7 @@ __all__ = [
     "ITEM_PAYLOAD_LIMIT",
     "METADATA_LIMIT",
     "PROVENANCE_FIELDS",
+    "SAME_CONTENT_FIELDS",
     "TEXT_ID_LIMIT",
     "FieldProblem",
     "check_create",
@@ -37,8 +40,8 @@ EDITABLE_FIELDS: tuple[str, ...] = ("input", "expected_output", "metadata")
 # Where an item came from: set on create, never changed after (revisioned servers).
 PROVENANCE_FIELDS: tuple[str, ...] = ("source_trace_id", "source_event_id", "source_timestamp")
 CREATE_ONLY_FIELDS: tuple[str, ...] = ("source_output", *PROVENANCE_FIELDS, "client_item_id")
-# What PostHog compares for an idempotent create and measures for the payload limit.
-CONTENT_FIELDS: tuple[str, ...] = ("input", "expected_output", "source_output", "metadata")
+# What PostHog compares for an idempotent create ("same content", api-revisioned.md section 9).
+SAME_CONTENT_FIELDS: tuple[str, ...] = (*CONTENT_FIELDS, *PROVENANCE_FIELDS)
 # PostHog's JSONL export line, keys in its order (api-revisioned.md section 10).
 EXPORT_KEYS: tuple[str, ...] = (
     "dataset_id",

@@ -63,6 +63,11 @@ class ThemeEditorState:
         return self._draft
 
     @property
+    def baseline(self) -> ThemeVersion:
+        """The theme as last saved (empty for a new theme): what the edit is compared with."""
+        return self._baseline
+
+    @property
     def name(self) -> str:
         return self._draft.name
 

@@ -50,7 +50,7 @@ from typing import Any, Final
 
 from phtui.api import deepjson
 from phtui.api.models import DatasetItem
-from phtui.core.item_fields import EXPORT_KEYS
+from phtui.core.item_fields import EXPORT_KEYS, SAME_CONTENT_FIELDS
 from phtui.core.jsondiff import canonical
 from phtui.core.jsondoc import JsonDocError, parse_json
 
@@ -72,15 +72,7 @@ __all__ = [
 ]
 
 # What a record holds in today's names: the create fields PostHog compares for "same content".
-CONTENT_KEYS: Final = (
-    "input",
-    "expected_output",
-    "source_output",
-    "metadata",
-    "source_trace_id",
-    "source_event_id",
-    "source_timestamp",
-)
+CONTENT_KEYS: Final = SAME_CONTENT_FIELDS
 DERIVED_PREFIX: Final = "phtui-"
 BOM: Final = "\ufeff"
 

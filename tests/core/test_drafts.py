@@ -256,3 +256,64 @@ def test_text_that_is_not_valid_unicode_survives(store: DraftStore) -> None:
     store.save(Draft(KEY, fields))
     loaded = DraftStore(store.directory).load(KEY)
     assert loaded is not None and loaded.fields == fields
+
+
+# --- Where the edit started ----------------------------------------------------------------------
+
+
+def test_the_base_version_baseline_and_client_item_id_round_trip(store: DraftStore) -> None:
+    baseline = {"input": {"q": "hi"}, "expected_output": None, "metadata": {"n": 1}}
+    store.save(
+        Draft(NEW_KEY, {"input": "{"}, base_version=4, baseline=baseline, client_item_id="c-1")
+    )
+    loaded = DraftStore(store.directory).load(NEW_KEY)
+    assert loaded is not None
+    assert (loaded.base_version, loaded.baseline, loaded.client_item_id) == (4, baseline, "c-1")
+
+
+def test_a_draft_written_before_versions_still_loads(store: DraftStore) -> None:
+    # Format 1 (phtui before the revisioned datasets API): no base version, baseline or id.
+    path = store.directory / KEY.file_name()
+    store.directory.mkdir(parents=True)
+    key = {"host": KEY.host, "project_id": KEY.project_id, "kind": KEY.kind}
+    old = {
+        "version": 1,
+        "key": {**key, "object_id": KEY.object_id},
+        "fields": {"output": '"typed"'},
+        "base_updated_at": None,
+        "saved_at": "2025-01-01T00:00:00+00:00",
+    }
+    path.write_text(json.dumps(old))
+    loaded = store.load(KEY)
+    assert loaded is not None and loaded.fields == {"output": '"typed"'}
+    assert (loaded.base_version, loaded.baseline, loaded.client_item_id) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"base_version": "3"},
+        {"base_version": True},
+        {"baseline": [1]},
+        {"client_item_id": 5},
+    ],
+)
+def test_damaged_start_fields_make_a_file_corrupt(
+    store: DraftStore, change: dict[str, object]
+) -> None:
+    store.save(Draft(KEY, {"input": "1"}))
+    path = store.directory / KEY.file_name()
+    data = json.loads(path.read_text())
+    data.update(change)
+    path.write_text(json.dumps(data))
+    assert store.load(KEY) is None
+
+
+def test_a_baseline_too_deep_to_write_still_keeps_the_texts(store: DraftStore) -> None:
+    deep: object = "bottom"
+    for _ in range(5_000):
+        deep = {"k": deep}
+    store.save(Draft(KEY, {"input": "typed"}, baseline={"input": deep}, base_version=2))
+    loaded = store.load(KEY)
+    assert loaded is not None
+    assert (loaded.fields, loaded.baseline, loaded.base_version) == ({"input": "typed"}, None, 2)

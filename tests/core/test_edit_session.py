@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phtui.core.edit_session import EditSession, Nothing, Patch
+from phtui.core.edit_session import CreateAttempt, EditSession, Nothing, Patch
 
 BASE = {"input": {"q": "hi"}, "expected_output": "hello", "metadata": {"tone": "calm"}}
 
@@ -114,3 +115,30 @@ def test_a_resolution_sends_only_fields_the_user_changed(
         assert plan.base_version == 2
         # Applying the patch to the server's copy gives exactly the chosen result.
         assert {**theirs, **plan.fields} == merge.result(overrides)
+
+
+def test_moved_tells_another_writer_from_the_baseline() -> None:
+    s = session(None)
+    assert not s.moved({**BASE, "metadata": {"tone": "calm"}, "extra": "not a field"})
+    assert s.moved({**BASE, "metadata": {"tone": "calm", "by": "someone"}})
+
+
+NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+
+
+def test_a_lost_create_is_recognised_by_content_and_time() -> None:
+    sent = {
+        "input": {"q": "hi"},
+        "expected_output": None,
+        "metadata": {},
+        "source_timestamp": "2026-05-04T10:12:33Z",
+    }
+    attempt = CreateAttempt(sent, NOW)
+    made = {**sent, "source_timestamp": "2026-05-04T10:12:33+00:00", "id": "x"}
+    assert attempt.made(made, NOW + timedelta(seconds=1))
+    assert attempt.made(made, NOW - timedelta(minutes=1))  # the server's clock may lag
+    assert not attempt.made(made, NOW - timedelta(hours=1))  # an older twin is not it
+    assert not attempt.made({**made, "metadata": {"n": 1}}, NOW)
+    assert not attempt.made({**made, "source_timestamp": "2026-05-04T10:12:34Z"}, NOW)
+    assert not attempt.made({**made, "source_timestamp": "not a time"}, NOW)
+    assert attempt.made(made, None)

@@ -56,13 +56,12 @@ async def test_quit_with_an_edited_theme_asks_and_cancel_keeps_the_edit(
         assert editor.unsaved_edits() is None
         editor.query_one("#name", Input).value = "Quit guard renamed"
         await pilot.pause()
-        assert editor.unsaved_edits() == "the theme “Quit guard renamed”"
+        what = "the theme “Quit guard renamed” (its draft is kept)"
+        assert editor.unsaved_edits() == what
 
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert "Quit and discard unsaved changes in the theme “Quit guard renamed”?" in question(
-            app
-        )
+        assert f"Quit and discard unsaved changes in {what}?" in question(app)
         await pilot.press("ctrl+q")  # asked already: no second question on top
         await pilot.pause()
         assert sum(isinstance(screen, ConfirmScreen) for screen in app.screen_stack) == 1

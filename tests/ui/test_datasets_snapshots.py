@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from phtui.screens.datasets.item_editor import ItemEditorScreen
 from phtui.screens.datasets.items import DatasetItemsScreen
 from phtui.screens.datasets.picker import DatasetsScreen
 from phtui.server.runner import RunningServer
@@ -36,12 +35,6 @@ async def items_loaded(pilot: Pilot[Any]) -> None:
     )
 
 
-async def editor_loaded(pilot: Pilot[Any]) -> None:
-    await items_loaded(pilot)
-    await pilot.press("enter")
-    await settle(pilot, lambda: isinstance(pilot.app.screen, ItemEditorScreen))
-
-
 @pytest.mark.parametrize("size", SNAP_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_dataset_picker(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
@@ -54,10 +47,3 @@ def test_items_table(
     snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
 ) -> None:
     assert snap_mode(snap_compare, demo_server, "datasets", size, items_loaded)
-
-
-@pytest.mark.parametrize("size", SNAP_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_item_editor(
-    snap_compare: SnapCompare, demo_server: RunningServer, size: tuple[int, int]
-) -> None:
-    assert snap_mode(snap_compare, demo_server, "datasets", size, editor_loaded)

@@ -3,10 +3,21 @@
 All edits go through ``ThemeEditorState`` (undo/redo, validation, PATCH payload); this screen
 mirrors it. Focus moves between the name field, the colour list and the hex field (tab). The
 list takes single keys for colour operations; ctrl keys work from anywhere.
+
+Saving keeps the item editor's guarantees, on the same `core.edit_session.EditSession` and
+three-way view: themes have no version, so a save first re-reads the theme and compares it with
+where the edit started; when someone else renamed or recoloured it meanwhile, the three-way view
+settles it field by field and only fields the user changed are sent. A create or save whose
+answer was lost looks at the server before trying again. Unsaved edits are kept as a draft on
+disk (`core.drafts`, kind "theme") about a second after each change and when the app quits, and
+are offered back the next time the theme (or a new theme) is opened.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -14,16 +25,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from phtui.api.errors import PostHogError
+from phtui.api.errors import NotFoundError, PostHogError, TransportError
 from phtui.api.models import DataColorTheme
+from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
+from phtui.core.edit_session import Choice as FieldChoice
+from phtui.core.edit_session import CreateAttempt, EditSession, Nothing
 from phtui.core.palette import MAX_PALETTE_COLORS, analyse_palette, token_name
 from phtui.core.text import clip, visible
 from phtui.core.theme_edit import InvalidDraftError, ThemeEditorState
 from phtui.screens.base import PhScreen, task
 from phtui.screens.confirm import ConfirmScreen
+from phtui.screens.datasets.conflict import ThreeWayScreen
+from phtui.screens.dialogs import Choice, ChoiceScreen
 from phtui.screens.themes.palette_import import PaletteImportScreen
 from phtui.widgets.fields import SafeInput
 from phtui.widgets.key_bar import KeyBar
@@ -39,6 +56,10 @@ __all__ = ["ColourList", "ThemeEditorScreen"]
 _WIDE_FROM = 100
 # Actions whose availability depends on the state (see check_action).
 _GUARDED = ("save", "undo", "redo", "duplicate_color", "remove_color", "move_color")
+THEME_DRAFT_KIND = "theme"  # DraftKey.kind of the theme editor's drafts
+DRAFT_DELAY_S = 1.0
+THEME_FIELDS = ("name", "colors")
+THEME_LABELS = {"name": "Name", "colors": "Colours"}
 
 
 class ColourList(KeysInOrder, OptionList):
@@ -124,13 +145,24 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         Binding("ctrl+g", "generate", "Generate", id="theme_editor.generate"),
     ]
 
-    def __init__(self, state: ThemeEditorState, *, title: str) -> None:
+    def __init__(
+        self, state: ThemeEditorState, *, title: str, drafts: DraftStore | None = None
+    ) -> None:
         super().__init__()
         self.state = state
         self._title = title
         self._edited_row: int | None = None  # the row typed into since the cursor arrived
         self._hex_row: int | None = None  # the row whose colour the hex field holds
         self._binding_state: tuple[bool | None, ...] = ()
+        # Where the edit started (the theme as it was read), for the conflict check.
+        self.session = EditSession(self._saved_values(), names=THEME_FIELDS)
+        self._drafts = drafts or DraftStore(default_draft_dir())
+        self._draft_timer: Timer | None = None
+        self._draft_owned = False  # the draft on disk is this session's (safe to drop)
+        self._leaving_without_draft = False
+        self._saving = False
+        self._pending_create: CreateAttempt | None = None  # a create whose answer was lost
+        self._initial = (state.name, state.colors)  # a new theme's draft waits for a change
         # A palette past the cap is not opened: its analysis alone would take minutes.
         self._refusal: str | None = None
         if len(state.colors) > MAX_PALETTE_COLORS:
@@ -177,6 +209,8 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         self._sync()
         target = "#name" if self.state.is_new else "#hex"
         self.query_one(target, Input).focus()
+        if not self.read_only:
+            self._offer_draft()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < _WIDE_FROM, "-narrow")
@@ -233,6 +267,7 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         self._update_status()
 
     def _update_status(self, message: str | None = None) -> None:
+        self._schedule_draft()  # every edit ends here
         parts = []
         if message:
             parts.append(message)
@@ -464,11 +499,14 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
     def action_close(self) -> None:
         self._finish_row()
         if not self.state.is_dirty:
+            self._leave_clean()
             self.dismiss(None)
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self._leaving_without_draft = True
+                self._discard_draft()
                 self.dismiss(None)
 
         what = "this new theme" if self.state.is_new else "your changes"
@@ -482,12 +520,17 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         self._take_fields()
         if not self.state.is_dirty or self._refusal is not None:
             return None
+        kept = " (its draft is kept)" if self._has_edits() else ""
         if self.state.is_new:
-            return "a new theme"
-        return f"the theme “{visible(self.state.name)}”" if self.state.name else "a theme"
+            return "a new theme" + kept
+        what = f"the theme “{visible(self.state.name)}”" if self.state.name else "a theme"
+        return what + kept
 
     def action_save(self) -> None:
         self._finish_row()
+        if self._saving:
+            self._update_status("Still saving: nothing is sent twice")
+            return
         try:
             payload = self.state.payload()
         except InvalidDraftError as error:
@@ -496,24 +539,260 @@ class ThemeEditorScreen(PhScreen[DataColorTheme | None]):
         if not payload:
             self._update_status("Nothing to save")
             return
+        self._saving = True
+        self.write_draft()  # whatever happens next, the edit is on disk first
         self._update_status("Saving…")
         self.save_theme(payload)
 
-    @task(group="editor.save")
+    @task(group="editor.save", exclusive=False)
     async def save_theme(self, payload: dict[str, Any]) -> None:
         client = self.services.client
         if client is None:
+            self._saving = False
             self._update_status("Not connected: your edit is kept")
             return
         try:
             if self.state.theme_id is None:
-                theme = await client.create_theme(payload["name"], payload["colors"])
+                theme = await self._create(payload)
             else:
-                theme = await client.update_theme(self.state.theme_id, **payload)
+                theme = await self._update(self.state.theme_id, payload)
         except PostHogError as error:
             # Keep every edit; say what PostHog said, in its words.
-            self._update_status(f"Not saved: {visible(str(error))}")
+            self._update_status(f"Not saved: {visible(str(error))} (draft kept)")
             self.report(error, action="Saving theme")
             return
+        finally:
+            self._saving = False
+        if theme is None:
+            return  # said on the status line; the edit and its draft are kept
         self.state.mark_saved(theme.id, theme.name, theme.colors)
+        self.session.rebase(self._saved_values(), None)
+        self._leaving_without_draft = True
+        self._discard_draft()
         self.dismiss(theme)
+
+    # ---- saving: lost answers and other writers ----------------------------------------------
+    def _saved_values(self) -> dict[str, Any]:
+        """The theme as saved (the state's baseline), as the JSON PostHog holds."""
+        baseline = self.state.baseline
+        return {"name": baseline.name, "colors": list(baseline.colors)}
+
+    def _mine(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The theme as it would be after this save: the baseline with the changed fields."""
+        return {**self.session.baseline, **payload}
+
+    @staticmethod
+    def _theirs(theme: DataColorTheme) -> dict[str, Any]:
+        return {"name": theme.name, "colors": list(theme.colors)}
+
+    async def _create(self, payload: dict[str, Any]) -> DataColorTheme | None:
+        client = self.client
+        attempt = self._pending_create
+        if attempt is not None:
+            # The last create's answer was lost: look before creating a second theme.
+            for theme in await client.list_themes():
+                if not theme.is_global and attempt.made(self._theirs(theme), theme.created_at):
+                    self._pending_create = None
+                    self.notify(
+                        f"The earlier attempt did create “{visible(theme.name)}”: nothing was "
+                        "sent again.",
+                        markup=False,
+                    )
+                    if self._theirs(theme) == payload:
+                        return theme
+                    # Edited since: it is now an edit of the theme that attempt made.
+                    self.state.theme_id = theme.id
+                    self.session.rebase(self._theirs(theme), None)
+                    return await self._update(theme.id, payload)
+        self._pending_create = CreateAttempt(dict(payload), datetime.now(UTC))
+        try:
+            theme = await client.create_theme(payload["name"], payload["colors"])
+        except TransportError as error:
+            self._update_status(
+                f"Not sure the theme was created (no answer: {visible(str(error))}). Press "
+                "ctrl+s: phtui looks first, so it is not created twice."
+            )
+            self.report(error, action="Saving theme")
+            return None
+        self._pending_create = None
+        return theme
+
+    async def _update(self, theme_id: int, payload: dict[str, Any]) -> DataColorTheme | None:
+        """Re-read, compare with where the edit started, then send only what the user changed
+        (after the three-way view when someone else changed the theme meanwhile)."""
+        client = self.client
+        mine = self._mine(payload)
+        try:
+            fresh = await client.get_theme(theme_id)
+        except NotFoundError:
+            return await self._gone(payload)
+        fields: dict[str, Any] = payload
+        if self.session.moved(self._theirs(fresh)):
+            merge = self.session.merge(self._theirs(fresh), mine, None)
+            choices: dict[str, FieldChoice] = {}
+            if merge.conflicts or not isinstance(merge.resolve(), Nothing):
+                answer = await self.app.push_screen_wait(
+                    ThreeWayScreen(
+                        merge,
+                        title=(
+                            f"Someone changed the theme “{clip(fresh.name, 40)}” while you were "
+                            "editing it. Choose per field; nothing is sent until ctrl+s."
+                        ),
+                        labels=THEME_LABELS,
+                    )
+                )
+                if answer.action != "save":
+                    self._update_status("Not saved: still editing (draft kept)")
+                    return None
+                choices = answer.choices
+            plan = merge.resolve(choices)
+            # The server's copy is the new baseline; the picks the user kept are the edit.
+            self._rebase_on(fresh, merge.result(choices))
+            if isinstance(plan, Nothing):
+                return fresh  # the server has what the user wants: nothing to send
+            fields = plan.fields
+        try:
+            return await client.update_theme(theme_id, **fields)
+        except TransportError:
+            # The answer was lost: if the server holds the change, it is saved.
+            again = await client.get_theme(theme_id)
+            if all(self._theirs(again).get(name) == value for name, value in fields.items()):
+                return again
+            raise
+
+    def _rebase_on(self, fresh: DataColorTheme, result: dict[str, Any]) -> None:
+        cursor = self.state.cursor
+        self.state.mark_saved(fresh.id, fresh.name, fresh.colors)
+        self.session.rebase(self._theirs(fresh), None)
+        if result["name"] != fresh.name:
+            self.state.rename(result["name"])
+        if list(result["colors"]) != list(fresh.colors):
+            self.state.replace_colors([str(color) for color in result["colors"]])
+        self.state.select(cursor)
+        self._sync()
+
+    async def _gone(self, payload: dict[str, Any]) -> DataColorTheme | None:
+        choices = [
+            Choice("create", "Save as a new theme", "c", "primary"),
+            Choice("keep", "Keep editing", "escape"),
+        ]
+        answer = await self.app.push_screen_wait(
+            ChoiceScreen(
+                "Theme deleted",
+                "This theme was deleted on the server while you were editing it. Your edit is "
+                "kept (draft on disk). Save it as a new theme?",
+                choices,
+                cancel="keep",
+            )
+        )
+        if answer != "create":
+            self._update_status("Not saved: the theme was deleted on the server (draft kept)")
+            return None
+        self._discard_draft()
+        self.state.theme_id = None
+        return await self._create(self._mine(payload))
+
+    # ---- drafts --------------------------------------------------------------------------------
+    @property
+    def draft_key(self) -> DraftKey:
+        client = self.client
+        object_id = str(self.state.theme_id) if self.state.theme_id is not None else "new"
+        return DraftKey(client.host, client.project_id, THEME_DRAFT_KIND, object_id)
+
+    def _schedule_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        if self.is_mounted and not self.read_only:
+            self._draft_timer = self.set_timer(DRAFT_DELAY_S, self.write_draft)
+
+    def write_draft(self) -> None:
+        """Keep the edit on disk with where it started (or drop this session's draft once
+        nothing differs)."""
+        self._draft_timer = None
+        try:
+            if self._has_edits():
+                texts = {"name": self.state.name, "colors": json.dumps(list(self.state.colors))}
+                baseline = None if self.state.is_new else self.session.baseline
+                self._drafts.save(Draft(self.draft_key, texts, baseline=baseline))
+                self._draft_owned = True
+            elif self._draft_owned:
+                self._drafts.discard(self.draft_key)
+                self._draft_owned = False
+        except OSError as error:
+            self.query_one("#editor-status", Static).update(f"Could not write the draft: {error}")
+        except PostHogError:
+            pass  # not connected: no key to file the draft under
+
+    def _has_edits(self) -> bool:
+        """Something typed that is not saved (a new theme: changed since it opened)."""
+        if self.state.is_new:
+            return (self.state.name, self.state.colors) != self._initial
+        return bool(self.state.changed_fields())
+
+    def _discard_draft(self) -> None:
+        self._draft_owned = False
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        with contextlib.suppress(OSError, PostHogError):
+            self._drafts.discard(self.draft_key)
+
+    def _leave_clean(self) -> None:
+        """Leaving with nothing unsaved: drop this session's draft, keep one put off for later."""
+        self.write_draft()
+        self._leaving_without_draft = True
+
+    def _offer_draft(self) -> None:
+        try:
+            draft = self._drafts.load(self.draft_key)
+        except PostHogError:
+            return
+        if draft is None:
+            return
+        try:
+            colors = json.loads(draft.fields.get("colors", "[]"))
+            name = draft.fields["name"]
+        except (KeyError, ValueError):
+            return
+        if not isinstance(colors, list) or not all(isinstance(c, str) for c in colors):
+            return
+        if name == self.state.name and tuple(colors) == self.state.colors:
+            return
+        saved = draft.saved_at[:19].replace("T", " ")
+        message = f"Unsaved edits of this theme from {saved} UTC were kept."
+        if draft.baseline is not None and self.session.moved(draft.baseline):
+            message += " The theme has changed on the server since; saving will show what differs."
+        choices = [
+            Choice("restore", "Restore", "r", "primary"),
+            Choice("discard", "Discard", "d", "error"),
+            Choice("later", "Not now", "escape"),
+        ]
+
+        def answered(answer: str | None) -> None:
+            if answer == "restore":
+                self._draft_owned = True
+                if draft.baseline is not None and not self.state.is_new:
+                    self.session.baseline = {
+                        field: draft.baseline.get(field) for field in THEME_FIELDS
+                    }
+                if name != self.state.name:
+                    self.state.rename(name)
+                if tuple(colors) != self.state.colors:
+                    self.state.replace_colors(colors)
+                self._sync()
+                self._update_status("Draft restored")
+            elif answer == "discard":
+                self._discard_draft()
+                self._update_status("Draft discarded")
+
+        self.app.push_screen(
+            ChoiceScreen("Restore draft?", message, choices, cancel="later"), answered
+        )
+
+    def on_unmount(self) -> None:
+        # Quitting the app: make sure the latest edit is on disk.
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        if not self._leaving_without_draft:
+            with contextlib.suppress(Exception):  # never let shutdown fail over a draft
+                self.write_draft()
