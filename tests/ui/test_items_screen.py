@@ -799,3 +799,31 @@ async def test_classic_says_why_revisions_archived_items_and_order_are_missing(
         assert "keeps no revisions" in told and "can't list deleted" in told
         assert "newest first only" in told
         assert isinstance(items.app.screen, DatasetItemsScreen)
+
+
+async def test_history_brings_a_version_back_into_the_list(
+    revisioned_items: RunningServer,
+) -> None:
+    from phtui.screens.confirm import ConfirmScreen
+    from phtui.screens.datasets.history import ItemHistoryScreen
+
+    dataset_id = seed(revisioned_items, "history from the list", 1)
+    async with items_app(revisioned_items, dataset_id) as items:
+        pilot, client = items.pilot, items.client
+        first = items.current
+        await client.update_dataset_item(first.id, base_version=first.version, input="edited")
+        await pilot.press("r")  # refresh: the list shows version 2
+        await wait_until(pilot, lambda: items.screen.loaded and items.current.version == 2)
+        await pilot.press("h")
+        await wait_until(pilot, lambda: isinstance(items.app.screen, ItemHistoryScreen))
+        history = items.app.screen
+        assert isinstance(history, ItemHistoryScreen)
+        await wait_until(pilot, lambda: len(history.versions) == 2)
+        await pilot.press("down", "r")  # version 1
+        await wait_until(pilot, lambda: isinstance(items.app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: history.versions[0].version == 3)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: items.app.screen is items.screen)
+        await wait_until(pilot, lambda: items.current.version == 3)
+        assert items.current.input == {"q": "question 0"}

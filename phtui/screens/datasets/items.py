@@ -194,6 +194,7 @@ class DatasetItemsScreen(PagedScreen):
         Binding("d", "archive", "Archive", id="items.archive"),
         Binding("d", "restore", "Restore", id="items.restore"),
         Binding("u", "undo", "Undo", id="items.undo"),
+        Binding("h", "history", "History", id="items.history"),
         Binding("v", "revision", "Revision", id="items.revision"),
         Binding("a", "archived_filter", "Archived", id="items.archived_filter"),
         *paging_bindings("items"),
@@ -326,7 +327,7 @@ class DatasetItemsScreen(PagedScreen):
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         item = self.table.current_item if self.is_mounted else None
-        if action in {"open_item", "copy_id", "archive", "restore"} and item is None:
+        if action in {"open_item", "copy_id", "archive", "restore", "history"} and item is None:
             return False if action == "restore" else None
         if action == "archive" and item is not None and item.archived:
             return False  # `d` restores this one
@@ -992,6 +993,18 @@ class DatasetItemsScreen(PagedScreen):
 
     def action_new(self) -> None:
         self._edit(None)
+
+    def action_history(self) -> None:
+        """The item's versions: diffs between any two, and bringing one back."""
+        from phtui.screens.datasets.history import ItemHistoryScreen
+
+        item = self.table.current_item
+        if item is not None:
+            self.app.push_screen(ItemHistoryScreen(self.dataset, item), self._after_history)
+
+    def _after_history(self, current: DatasetItem | None) -> None:
+        if current is not None:  # a version was brought back: the same as a save
+            self._after_editor(EditorOutcome(saved=current))
 
     def _after_editor(self, outcome: EditorOutcome | None) -> None:
         if outcome is None:
