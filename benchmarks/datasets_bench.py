@@ -70,7 +70,9 @@ def serve(conn: Connection, keystrokes_only: bool) -> None:
     """Child process: a seeded server; sends its coordinates, then runs until told to stop."""
     from phtui.server.runner import start_server
 
-    with start_server(seed="empty") as server:
+    # Classic: the next-page and memory figures are about server paging of a dataset far larger
+    # than the revisioned API allows (items_bench.py measures the revisioned screen).
+    with start_server(seed="empty", datasets_api="classic") as server:
         coordinates: dict[str, Any] = {
             "url": server.url,
             "key": server.api_key,

@@ -394,10 +394,13 @@ class PhTuiApp(CrashWithoutLocals, App[None]):
         if escape is not None and escape.enabled:
             await self.run_action(escape.binding.action, escape.node)
 
-    def action_vim(self, *actions: str) -> None:
-        """Run the first of `actions` the focused widget has (OptionList, DataTable, scrollers)."""
+    def action_vim(self, first: str, second: str = "", third: str = "") -> None:
+        """Run the first of the actions the focused widget has (OptionList, DataTable,
+        scrollers). Named parameters, not `*actions`: Textual passes an action as many
+        arguments as its method declares, and `*actions` counts as one (so a DataTable, which
+        has no `last`, never got `scroll_bottom`: G did nothing in tables)."""
         widget = self.focused
-        for action in actions:
+        for action in (first, second, third):
             if widget is not None and hasattr(widget, f"action_{action}"):
                 self.call_next(widget.run_action, action)
                 return

@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 from textual.widgets.text_area import WrappedDocument
 
-from phtui.compat import CrashWithoutLocals, LargeTextArea, open_without_css_refresh
+from phtui.compat import CrashWithoutLocals, open_without_css_refresh
+from phtui.compat.text_area import LargeTextArea
 
 TEXT = "\n".join(f'  "key{i}": "{"value " * (i % 9)}",' for i in range(200))
 
@@ -298,7 +299,7 @@ def test_tab_widths_answer_at_once_for_lines_without_tabs() -> None:
     from textual.document import _wrapped_document
     from textual.expand_tabs import get_tab_widths
 
-    from phtui.compat import _skip_tab_scan_of_lines_without_tabs
+    from phtui.compat.text_area import _skip_tab_scan_of_lines_without_tabs
 
     _skip_tab_scan_of_lines_without_tabs()
     fast = vars(_wrapped_document)["get_tab_widths"]
@@ -310,7 +311,7 @@ def test_tab_widths_answer_at_once_for_lines_without_tabs() -> None:
 def test_cursor_offset_of_a_printable_ascii_line_is_its_column() -> None:
     from textual.document._document import Document
 
-    from phtui.compat import _CountedWrappedDocument
+    from phtui.compat.text_area import _CountedWrappedDocument
 
     document = Document("short\n" + LONG + "\nwide 日本語\tx")
     mine = WrappedDocument(document, width=0)

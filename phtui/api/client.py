@@ -617,6 +617,7 @@ class PostHogClient:
         revision: int | None = None,
         archived: bool = False,
         concurrency: int = 6,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> DatasetItemsSnapshot:
         """Every item of a dataset at one revision, in server order (newest first).
 
@@ -627,6 +628,7 @@ class PostHogClient:
         connection pool; pages past the count the first answer gives are never asked for.
         With `revision` given, the dataset is read alongside the pages. A dataset with no
         revision yet has no items. Classic (no revisions): pages of 100, one after another.
+        `on_progress(loaded, total)` is called as each page lands (items so far, the count).
         """
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -636,21 +638,31 @@ class PostHogClient:
             if await self.detect_datasets_api() == "classic":
                 if revision is not None:
                     raise self._unsupported("show a dataset at a revision")
-                return await self._all_items_classic(dataset, archived=archived)
+                return await self._all_items_classic(
+                    dataset, archived=archived, on_progress=on_progress
+                )
             pinned = revision if revision is not None else dataset.current_revision
             if pinned is None:
                 return DatasetItemsSnapshot(dataset=dataset, revision=None, items=[])
-            items, skipped = await self._pinned_items(dataset_id, pinned, archived, concurrency)
+            items, skipped = await self._pinned_items(
+                dataset_id, pinned, archived, concurrency, on_progress
+            )
         else:
             await self._require_revisioned("show a dataset at a revision")
             pinned = revision
             dataset, (items, skipped) = await asyncio.gather(
                 self.get_dataset(dataset_id),
-                self._pinned_items(dataset_id, pinned, archived, concurrency),
+                self._pinned_items(dataset_id, pinned, archived, concurrency, on_progress),
             )
         return DatasetItemsSnapshot(dataset=dataset, revision=pinned, items=items, skipped=skipped)
 
-    async def _all_items_classic(self, dataset: Dataset, *, archived: bool) -> DatasetItemsSnapshot:
+    async def _all_items_classic(
+        self,
+        dataset: Dataset,
+        *,
+        archived: bool,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> DatasetItemsSnapshot:
         if archived:
             raise self._unsupported("list deleted items")
         items: list[DatasetItem] = []
@@ -658,18 +670,26 @@ class PostHogClient:
         async for page in self.iter_dataset_item_pages(dataset.id, page_size=CLASSIC_PAGE_SIZE):
             items.extend(page.results)
             skipped.extend(page.skipped)
+            if on_progress is not None:
+                on_progress(len(items), page.count)
         return DatasetItemsSnapshot(dataset=dataset, revision=None, items=items, skipped=skipped)
 
     async def _pinned_items(
-        self, dataset_id: str, revision: int, archived: bool, concurrency: int
+        self,
+        dataset_id: str,
+        revision: int,
+        archived: bool,
+        concurrency: int,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> tuple[list[DatasetItem], list[str]]:
         """Every page of one immutable snapshot, concurrently (see `list_all_dataset_items`)."""
         size = REVISIONED_PAGE_SIZES["dataset_items"][1]
         gate = asyncio.Semaphore(concurrency)  # wakes waiters first come, first served
         count: int | None = None  # the snapshot's count, once any page has said it
+        loaded = 0
 
         async def page_at(offset: int) -> Page[DatasetItem] | None:
-            nonlocal count
+            nonlocal count, loaded
             async with gate:
                 if count is not None and offset >= count:
                     return None
@@ -677,6 +697,9 @@ class PostHogClient:
                     dataset_id, revision=revision, archived=archived, limit=size, offset=offset
                 )
                 count = page.count
+                if on_progress is not None:
+                    loaded += len(page.results)
+                    on_progress(loaded, count)
                 return page
 
         failure: BaseException | None = None
@@ -688,9 +711,12 @@ class PostHogClient:
         if failure is not None:
             raise failure  # the client's own error, outside `except`
         pages = [page for task in tasks if (page := task.result()) is not None]
+        total = pages[0].count if pages else 0
+        # Pages asked for before any answer said the count may lie past it: empty, not short.
+        within = [page for page in pages if page.offset < total]
+        pages = within or pages[:1]
         items = [item for page in pages for item in page.results]
         skipped = [item_id for page in pages for item_id in page.skipped]
-        total = pages[0].count if pages else 0
         if len(items) != total or any(len(p.results) != size for p in pages[:-1]):
             # Pages not of the size asked for (a server with another cap): step by what came.
             log.info("GET dataset_items/ pages were not %d long: reading them in turn", size)

@@ -18,6 +18,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
+from phtui.api.paging import PageState
+
 T = TypeVar("T")
 
 
@@ -247,7 +249,9 @@ class CurrentUser(UserBasic):
 
 
 class Page(WireModel, Generic[T]):
-    """One limit/offset page, with the `limit` and `offset` it was asked for."""
+    """One limit/offset page, with the `limit` (the page size the server used) and `offset` it
+    was asked for. Where it stands is `state`, the one pagination model (`phtui.api.paging`);
+    the properties below are shorthands for it."""
 
     count: int
     next: str | None = None
@@ -259,30 +263,36 @@ class Page(WireModel, Generic[T]):
     skipped: list[str] = []
 
     @property
+    def state(self) -> PageState:
+        """This page as a `PageState`: a server that used a smaller page than `limit` (and did
+        not say so) is read from the rows it sent (`PageState.of_page`)."""
+        return PageState.of_page(
+            count=self.count, limit=self.limit, offset=self.offset, rows=len(self.results)
+        )
+
+    @property
     def has_next(self) -> bool:
-        return bool(self.results) and self.offset + len(self.results) < self.count
+        return self.state.has_next
 
     @property
     def has_previous(self) -> bool:
-        return self.offset > 0
+        return self.state.has_previous
 
     @property
     def next_offset(self) -> int:
-        """Offset of the following page (steps by what came back: servers may cap `limit`)."""
-        return self.offset + len(self.results)
+        """Offset of the following page (by the size the server used: servers may cap it)."""
+        return self.state.next_offset
 
     @property
     def previous_offset(self) -> int:
-        return max(0, self.offset - self.limit)
+        return self.state.previous_offset
 
     @property
     def page_number(self) -> int:
-        """1-based number of this page at this page size."""
-        return self.offset // self.limit + 1 if self.limit > 0 else 1
+        """1-based number of this page at the size the server used."""
+        return self.state.page
 
     @property
     def page_count(self) -> int:
-        """Pages at this page size; at least 1, so an empty list reads "page 1 of 1"."""
-        if self.limit <= 0:
-            return 1
-        return max(1, -(-self.count // self.limit))
+        """Pages at the size the server used; at least 1, so an empty list reads "page 1 of 1"."""
+        return self.state.page_count

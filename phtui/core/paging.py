@@ -1,109 +1,50 @@
-"""Limit/offset pagination state for the items table, as immutable values.
+"""Paging for the screens: the page sizes a user cycles through, and reading a typed page number.
 
-Every move returns a new ``PageState``; nothing here talks to the server. ``count`` is what the
-server last reported, so a state may briefly point past the end (rows deleted elsewhere) until
-``with_count`` clamps it.
-
-Empty wording: a state with no rows is labelled ``"0 of 0"`` (or ``"0 of N"`` when the offset
-points past the end), so the pager keeps one shape; screens show their own empty-state text.
+The pagination model itself, `PageState`, lives in `phtui.api.paging` (the client steps through
+server lists with it, and `phtui.api` may not import `phtui.core`); it is re-exported here so
+screens and widgets keep one import.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from phtui.api.paging import PageState
+from phtui.core.text import clip
 
-__all__ = ["DEFAULT_PAGE_SIZE", "PAGE_SIZES", "PageState"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "PAGE_SIZES",
+    "PageState",
+    "next_page_size",
+    "parse_number",
+    "parse_page_number",
+]
 
 PAGE_SIZES = (25, 50, 100, 250)
-DEFAULT_PAGE_SIZE = 100  # PostHog's own default page size for datasets and items
+DEFAULT_PAGE_SIZE = 100  # PostHog's own default page size for classic datasets and items
 
 
-@dataclass(frozen=True)
-class PageState:
-    """``limit`` rows from ``offset`` (0-based) of ``count`` rows in total."""
+def next_page_size(current: int) -> int:
+    """The size after `current` in `PAGE_SIZES`, round the cycle (the default for a stray size)."""
+    if current not in PAGE_SIZES:
+        return DEFAULT_PAGE_SIZE
+    return PAGE_SIZES[(PAGE_SIZES.index(current) + 1) % len(PAGE_SIZES)]
 
-    count: int
-    limit: int
-    offset: int = 0
 
-    def __post_init__(self) -> None:
-        if self.count < 0:
-            raise ValueError(f"count must be 0 or more, not {self.count}")
-        if self.limit < 1:
-            raise ValueError(f"limit must be 1 or more, not {self.limit}")
-        if self.offset < 0:
-            raise ValueError(f"offset must be 0 or more, not {self.offset}")
+def parse_number(text: str, maximum: int, *, noun: str = "page") -> int | str:
+    """A typed number from 1 to `maximum` as an int, or the one-line reason it is refused.
 
-    @property
-    def page(self) -> int:
-        """1-based number of the page holding the first visible row."""
-        return self.offset // self.limit + 1
+    Only ASCII digits count: `str.isdigit` accepts "²" (which `int` refuses) and `int` reads
+    "٣" as 3; a page or revision number is typed, not pasted from Arabic text.
+    """
+    text = text.strip().replace(",", "").replace("_", "")
+    if not text or not (text.isascii() and text.isdecimal()):
+        return f"Enter a {noun} number from 1 to {maximum:,} (digits 0-9 only)."
+    number = int(text) if len(text) <= 18 else None  # int() refuses 4,300 digits and more
+    if number is None or not 1 <= number <= maximum:
+        return f"There is no {noun} {clip(text, 24)}: enter a number from 1 to {maximum:,}."
+    return number
 
-    @property
-    def page_count(self) -> int:
-        """Number of pages, at least 1 (an empty list is one empty page)."""
-        return max(1, -(-self.count // self.limit))
 
-    @property
-    def first_row(self) -> int:
-        """1-based number of the first visible row, or 0 when no row is visible."""
-        return self.offset + 1 if self.offset < self.count else 0
-
-    @property
-    def last_row(self) -> int:
-        """1-based number of the last visible row, or 0 when no row is visible."""
-        return min(self.offset + self.limit, self.count) if self.offset < self.count else 0
-
-    @property
-    def rows_on_page(self) -> int:
-        return self.last_row - self.first_row + 1 if self.first_row else 0
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + self.limit < self.count
-
-    @property
-    def has_previous(self) -> bool:
-        return self.offset > 0
-
-    def next(self) -> PageState:
-        """The following page, or this state when on the last page."""
-        return self._at(self.offset + self.limit) if self.has_next else self
-
-    def previous(self) -> PageState:
-        """The preceding ``limit`` rows (from 0 at the least), or this state on the first page."""
-        return self._at(max(0, self.offset - self.limit))
-
-    def first(self) -> PageState:
-        return self._at(0)
-
-    def last(self) -> PageState:
-        return self._at((self.page_count - 1) * self.limit)
-
-    def goto(self, page: int) -> PageState:
-        """Page ``page`` (1-based), clamped to 1..page_count."""
-        return self._at((min(max(page, 1), self.page_count) - 1) * self.limit)
-
-    def with_limit(self, limit: int) -> PageState:
-        """A new page size, on the page that holds the current first visible row."""
-        return PageState(self.count, limit, (self.offset // limit) * limit)
-
-    def with_count(self, count: int) -> PageState:
-        """A new total; when the current page no longer exists, move to the new last page."""
-        moved = PageState(count, self.limit, self.offset)
-        if self.offset < count or self.offset == 0:
-            return moved
-        return moved.last()
-
-    def label(self) -> str:
-        """``"101-200 of 12,345"``; ``"0 of 0"`` when there are no rows (see module docs)."""
-        if not self.first_row:
-            return f"0 of {self.count:,}"
-        return f"{self.first_row:,}-{self.last_row:,} of {self.count:,}"
-
-    def page_label(self) -> str:
-        """``"Page 2 of 124"``."""
-        return f"Page {self.page:,} of {self.page_count:,}"
-
-    def _at(self, offset: int) -> PageState:
-        return self if offset == self.offset else PageState(self.count, self.limit, offset)
+def parse_page_number(text: str, page_count: int) -> int | str:
+    """A typed page number (1..page_count), or the one-line reason it is refused."""
+    return parse_number(text, page_count, noun="page")

@@ -56,7 +56,7 @@ RENAMED: Mapping[str, tuple[str, ...]] = {
     "datasets.goto_item": ("items.goto_item",),
     "datasets.new_item": ("items.new",),
     "datasets.open_item": ("items.open",),
-    "datasets.delete_item": ("items.delete",),
+    "datasets.delete_item": ("items.archive",),
     "datasets.undo_item": ("items.undo",),
     "datasets.refresh_items": ("items.refresh",),
     "datasets.export": ("items.export",),

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from phtui.compat import LargeTextArea
+from phtui.compat.text_area import LargeTextArea
 from phtui.core.jsondoc import (
     JsonError,
     byte_size,

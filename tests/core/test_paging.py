@@ -1,4 +1,5 @@
-"""Tests of phtui.core.paging: examples and invariants over arbitrary states and moves."""
+"""Tests of the one pagination model (`phtui.api.paging.PageState`, re-exported by
+`phtui.core.paging`) and of reading page numbers: examples and invariants."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phtui.core.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, PageState
+from phtui.core.paging import (
+    DEFAULT_PAGE_SIZE,
+    PAGE_SIZES,
+    PageState,
+    next_page_size,
+    parse_page_number,
+)
 
 
 def test_page_sizes() -> None:
@@ -197,3 +204,99 @@ def test_label_uses_thousands_separators(state: PageState) -> None:
     if state.count:
         assert label.startswith(f"{state.first_row:,}-{state.last_row:,} ")
     assert "\n" not in label
+
+
+# --- The one model: a server's page, the capped limit, typed page numbers --------------------
+
+
+def test_the_core_name_is_the_api_model() -> None:
+    from phtui.api.paging import PageState as ApiPageState
+
+    assert PageState is ApiPageState
+
+
+def test_of_page_takes_the_size_a_capping_server_used() -> None:
+    # Asked 100, got 25 of 60: revisioned PostHog caps item pages at 25.
+    state = PageState.of_page(count=60, limit=100, offset=0, rows=25)
+    assert (state.limit, state.has_next, state.next_offset) == (25, True, 25)
+    assert state.page_count == 3 and state.label() == "1-25 of 60"
+    last = PageState.of_page(count=60, limit=100, offset=50, rows=10)
+    assert (last.limit, last.has_next) == (100, False)  # a short last page is not a cap
+
+
+def test_of_page_trusts_an_empty_page_over_the_count() -> None:
+    state = PageState.of_page(count=5, limit=100, offset=0, rows=0)
+    assert (state.count, state.has_next) == (0, False)
+    beyond = PageState.of_page(count=5, limit=100, offset=100, rows=0)
+    assert beyond.past_end and beyond.clamped().offset == 0 and not beyond.has_next
+
+
+def test_page_and_state_agree_when_the_server_caps_the_limit() -> None:
+    from phtui.api.models import Page
+
+    pages = [
+        Page[int](count=60, results=list(range(25)), limit=100, offset=0),
+        Page[int](count=60, results=list(range(25)), limit=25, offset=25),
+        Page[int](count=60, results=list(range(10)), limit=100, offset=50),
+        Page[int](count=5, results=[], limit=100, offset=100),
+    ]
+    for page in pages:
+        state = page.state
+        assert page.has_next == state.has_next
+        assert page.page_number == state.page and page.page_count == state.page_count
+        if page.has_next:
+            assert page.next_offset == state.next().offset == page.offset + len(page.results)
+
+
+@given(
+    st.integers(0, 2_000),
+    st.integers(1, 300),
+    st.integers(1, 300),
+)
+def test_stepping_through_a_capping_server_reads_every_row_once(
+    count: int, asked: int, cap: int
+) -> None:
+    """The client's iteration: ask `asked` rows, get at most `cap`, step by the page's state."""
+    offset, seen, requests = 0, 0, 0
+    while True:
+        rows = max(0, min(asked, cap, count - offset))
+        state = PageState.of_page(count=count, limit=asked, offset=offset, rows=rows)
+        seen += rows
+        requests += 1
+        assert requests <= count + 1
+        if not state.has_next:
+            break
+        offset = state.next_offset
+    assert seen == count
+
+
+def test_window_and_containing_over_rows_in_memory() -> None:
+    rows = list(range(57))
+    state = PageState(len(rows), 25)
+    assert state.window(rows) == list(range(25))
+    assert state.last().window(rows) == list(range(50, 57))
+    assert state.containing(30).offset == 25
+    assert state.containing(999).offset == 50 and state.containing(-3).offset == 0
+    assert PageState(0, 25).window(rows) == rows[:25]  # the caller's count rules
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("3", 3), (" 12 ", 12), ("1,000", 1000), ("1_0", 10)],
+)
+def test_page_numbers_in_ascii_digits(text: str, answer: int) -> None:
+    assert parse_page_number(text, 1234) == answer
+
+
+@pytest.mark.parametrize(
+    "text", ["", "²", "٣", "3.5", "-1", "0", "1e3", "abc", "99999", "9" * 5000, "\uff11"]
+)
+def test_other_page_numbers_are_refused_in_one_line(text: str) -> None:
+    answer = parse_page_number(text, 1234)
+    assert isinstance(answer, str) and "\n" not in answer and "1,234" in answer
+    assert len(answer) < 120
+
+
+def test_next_page_size_cycles() -> None:
+    assert [next_page_size(size) for size in PAGE_SIZES] == [50, 100, 250, 25]
+    assert next_page_size(7) == DEFAULT_PAGE_SIZE

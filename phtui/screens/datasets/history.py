@@ -30,6 +30,7 @@ from textual.widgets import DataTable, Static
 from phtui.api import PostHogClient
 from phtui.api.errors import PostHogError, StaleVersionError
 from phtui.api.models import Dataset, DatasetItem
+from phtui.core.dates import format_datetime
 from phtui.core.edit_session import Patch
 from phtui.core.item_history import (
     VERSIONED_FIELDS,
@@ -47,7 +48,7 @@ from phtui.core.jsondoc import escape_unsafe
 from phtui.core.text import clip, one_line
 from phtui.screens.base import PhScreen, task
 from phtui.screens.confirm import ConfirmScreen
-from phtui.widgets.datasets.items_table import format_time, short_id
+from phtui.widgets.datasets.items_table import short_id
 from phtui.widgets.key_bar import KeyBar
 from phtui.widgets.title_bar import TitleBar
 
@@ -155,7 +156,7 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
         yield Static(self._title(), id="history-title", markup=False)
         yield Static("", id="history-notice", markup=False)
         table: DataTable[Text] = DataTable(id="history-versions", cursor_type="row")
-        table.add_columns("", "Version", "When (UTC)", "Who", "State", "Changed")
+        table.add_columns("", "Version", "When", "Who", "State", "Changed")
         yield table
         yield Static("", id="history-diff-title", markup=False)
         with VerticalScroll(id="history-diff-scroll"):
@@ -273,7 +274,7 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
         return [
             Text(marks, style="bold"),
             Text(f"v{version.version}"),
-            Text(format_time(version.version_created_at, wide=wide)),
+            Text(format_datetime(version.version_created_at)),
             Text(clip(who, 24 if wide else 14)),
             Text("archived" if version.archived else "active"),
             Text(clip(changed, max(12, self.size.width - (70 if wide else 56)))),

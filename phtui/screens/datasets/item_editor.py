@@ -62,6 +62,7 @@ from phtui.api.errors import (
 )
 from phtui.api.models import Dataset, DatasetItem, DatasetsApi
 from phtui.core.clipboard import clipboard_hint, fits_osc52
+from phtui.core.dates import format_datetime
 from phtui.core.drafts import Draft, DraftKey, DraftStore, default_draft_dir
 from phtui.core.edit_session import CreateAttempt, EditSession, Nothing, Patch, ThreeWay
 from phtui.core.item_fields import (
@@ -79,7 +80,7 @@ from phtui.screens.base import PhScreen, task
 from phtui.screens.datasets.conflict import ThreeWayScreen
 from phtui.screens.datasets.items import ITEM_DRAFT_KIND, EditorOutcome
 from phtui.screens.dialogs import Choice, ChoiceScreen
-from phtui.widgets.datasets.items_table import format_time, short_id
+from phtui.widgets.datasets.items_table import short_id
 from phtui.widgets.fields import SafeInput
 from phtui.widgets.json_editor import JsonEditor, human_size
 from phtui.widgets.key_bar import KeyBar
@@ -383,8 +384,8 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
         if self.item.version is not None:
             parts[0] += f" v{self.item.version}"
         parts.append(f"in “{dataset}”")
-        updated = format_time(self.item.updated_at, wide=True)
-        parts.append(f"· updated {updated} UTC")
+        updated = format_datetime(self.item.updated_at)
+        parts.append(f"· updated {updated}")
         if self.item.archived:
             parts.append("· archived")
         return " ".join(parts)
@@ -399,7 +400,7 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
         if item.source_event_id:
             parts.append(f"event {clip(item.source_event_id, 40)}")
         if item.source_timestamp:
-            parts.append(format_time(item.source_timestamp, wide=True) + " UTC")
+            parts.append(format_datetime(item.source_timestamp))
         source = "Source: " + " · ".join(parts) if parts else "No source trace"
         key = clip(item.client_item_id, 60) if item.client_item_id else "none"
         return f"{source} · client item ID {key} (fixed at create)"
@@ -1109,15 +1110,15 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
         self._saved_ok(saved, plan)
 
     def _three_way(self, merge: ThreeWay, fresh: DatasetItem) -> ThreeWayScreen:
-        when = format_time(fresh.version_created_at or fresh.updated_at, wide=True)
+        when = format_datetime(fresh.version_created_at or fresh.updated_at)
         who = fresh.version_created_by.display_name if fresh.version_created_by else None
         if fresh.version is not None:
             theirs = f"Server's now (v{fresh.version})"
             started = f"You started from (v{self.session.base_version})"
-            title = f"Someone saved this item (now version {fresh.version}, {when} UTC"
+            title = f"Someone saved this item (now version {fresh.version}, {when}"
         else:
             theirs, started = "Server's now", "You started from"
-            title = f"Someone saved this item (updated {when} UTC"
+            title = f"Someone saved this item (updated {when}"
         title += f", by {clip(who, 40)})" if who else ")"
         title += " while you were editing. Choose per field; nothing is sent until ctrl+s."
         return ThreeWayScreen(

@@ -1,64 +1,125 @@
-"""What the dataset list and the items table share: paging keys, page loads and footer refreshes.
+"""What the dataset list and the items table share: paging keys, page moves and footer refreshes.
 
-`PagedScreen` owns the `PageState` and the moves between pages (`]`, `[`, `{`, `}`, `g`); a
-subclass says how to show the page at an offset (`_load_offset`) and which of its actions'
-availability the footer depends on (`_availability`).
+`PagedScreen` owns the `PageState` (the one pagination model, `phtui.api.paging`) and the moves:
+`]`/`[` next and previous page, `{`/`}` first and last page, `:` go to a page (`g` and `G` are the
+app's first and last row of the focused table, as everywhere in phtui). A subclass says how to
+show the page at an offset (`_load_offset`: a server request, or a window over rows held in
+memory) and which of its actions' availability the footer depends on (`_availability`).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 
 from phtui.api.models import Page
-from phtui.core.paging import PageState
+from phtui.compat import forward_event
+from phtui.core.paging import PageState, parse_page_number
 from phtui.screens.base import PhScreen
 from phtui.screens.dialogs import PromptScreen
 from phtui.widgets.datasets.pager import Pager
 
 T = TypeVar("T")
 
-PAGING_BINDINGS: list[BindingType] = [
-    Binding("right_square_bracket", "next_page", "Next", key_display="]",
-            id="datasets.next_page"),
-    Binding("left_square_bracket", "previous_page", "Prev", key_display="[",
-            id="datasets.previous_page"),
-    Binding("left_curly_bracket", "first_page", "First", key_display="{",
-            id="datasets.first_page", show=False),
-    Binding("right_curly_bracket", "last_page", "Last", key_display="}",
-            id="datasets.last_page", show=False),
-    Binding("g", "goto_page", "Go to page", id="datasets.goto_page", show=False),
-]  # fmt: skip
+
+def paging_bindings(prefix: str) -> list[BindingType]:
+    """The paging keys, their binding ids under `prefix` ("datasets", "items")."""
+    return [
+        Binding("right_square_bracket", "next_page", "Next", key_display="]",
+                id=f"{prefix}.next_page"),
+        Binding("left_square_bracket", "previous_page", "Prev", key_display="[",
+                id=f"{prefix}.previous_page"),
+        Binding("left_curly_bracket", "first_page", "First page", key_display="{",
+                id=f"{prefix}.first_page", show=False),
+        Binding("right_curly_bracket", "last_page", "Last page", key_display="}",
+                id=f"{prefix}.last_page", show=False),
+        Binding("colon", "goto_page", "Go to page", key_display=":",
+                id=f"{prefix}.goto_page", show=False),
+    ]  # fmt: skip
+
+
+PAGING_BINDINGS: list[BindingType] = paging_bindings("datasets")
 
 
 def page_number_check(page_count: int) -> Callable[[str], str | None]:
-    """A prompt check accepting 1..page_count."""
+    """A prompt check accepting 1..page_count, in ASCII digits."""
 
     def check(text: str) -> str | None:
-        if not text.isdigit() or not 1 <= int(text) <= page_count:
-            return f"Enter a page number from 1 to {page_count:,}."
-        return None
+        answer = parse_page_number(text, page_count)
+        return answer if isinstance(answer, str) else None
 
     return check
 
 
 def offset_if_gone(page: Page[Any]) -> int | None:
-    """The last page's offset when `page` is past the end (rows deleted elsewhere), else None."""
-    if page.results or page.offset == 0 or not page.count:
-        return None
-    return PageState(page.count, page.limit, page.offset).with_count(page.count).offset
+    """The last page's offset when `page` is past the end (rows deleted elsewhere), else None.
+
+    For the dataset list until it reads `page.state` itself (`past_end`, `clamped()`)."""
+    state = page.state
+    return state.clamped().offset if state.past_end else None
 
 
 class PagedScreen(PhScreen[None]):
-    """A screen showing one page of a server list at a time, with a `Pager` below it."""
+    """A screen showing one page of a list at a time, with a `Pager` below it."""
+
+    # Actions that open a text field (a prompt, a search): what is typed right behind their
+    # key, in the same burst, is kept for that field (`take_burst`).
+    BURST_ACTIONS: ClassVar[frozenset[str]] = frozenset({"goto_page"})
 
     def __init__(self, state: PageState) -> None:
         super().__init__()
         self._state = state
-        self._shown_availability: tuple[bool, ...] | None = None
+        self._shown_availability: tuple[object, ...] | None = None
+        self._burst: list[events.Key] | None = None
+
+    # ------------------------------------------------------------------ typing ahead
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys reach a screen's bindings only after the keys behind them in a burst (a fast
+        # typist, tmux send-keys, a terminal's key repeat) were routed to the table: `:12`
+        # would lose "12" to the table while the prompt opens. Hold them, in order, for the
+        # field the action opens.
+        if self._burst is not None:
+            event.stop()
+            event.prevent_default()
+            self._burst.append(event.copy())
+            return
+        active = self.active_bindings.get(event.key)
+        if (
+            active is not None
+            and active.enabled
+            and active.node is self
+            and active.binding.action.partition("(")[0] in self.BURST_ACTIONS
+        ):
+            self._burst = []
+            self.set_timer(0.5, self._end_burst)  # the action normally takes it long before
+        super().on_key(event)
+
+    def take_burst(self) -> tuple[str, list[events.Key]]:
+        """What was typed behind the key of the action running now (see `BURST_ACTIONS`): the
+        characters up to the first key that is not one (Enter, escape...), and the keys from
+        there on, in order. A field can take the text at once and be handed the keys
+        (`hand_keys`); a prompt only takes the text."""
+        held, self._burst = self._burst or [], None
+        typed: list[str] = []
+        for index, key in enumerate(held):
+            if not (key.is_printable and key.character):
+                return "".join(typed), held[index:]
+            typed.append(key.character)
+        return "".join(typed), []
+
+    def hand_keys(self, target: Widget, keys: list[events.Key]) -> None:
+        """Give `target` (the field now focused) keys held from a burst, in order."""
+        for key in keys:
+            forward_event(target, key)
+
+    def _end_burst(self) -> None:
+        self._burst = None
 
     @property
     def pager(self) -> Pager:
@@ -74,7 +135,7 @@ class PagedScreen(PhScreen[None]):
         """Show the page starting at `offset` (`_state` already points there)."""
         raise NotImplementedError
 
-    def _availability(self) -> tuple[bool, ...]:
+    def _availability(self) -> tuple[object, ...]:
         """What `check_action` depends on besides read-only mode (e.g. "a row is selected")."""
         raise NotImplementedError
 
@@ -117,14 +178,40 @@ class PagedScreen(PhScreen[None]):
 
     def action_goto_page(self) -> None:
         count = self._state.page_count
-        prompt = PromptScreen(
-            f"Go to page (1-{count:,})", placeholder="page number", check=page_number_check(count)
+        self.prompt_for(
+            f"Go to page (1-{count:,})",
+            placeholder="page number",
+            check=page_number_check(count),
+            answered=self._goto_answer,
         )
-        self.app.push_screen(prompt, self._goto_answer)
 
-    def _goto_answer(self, page: str | None) -> None:
-        if page:
-            self._go(self._state.goto(int(page)))
+    def prompt_for(
+        self,
+        title: str,
+        *,
+        placeholder: str,
+        check: Callable[[str], str | None],
+        answered: Callable[[str | None], None],
+    ) -> None:
+        """Ask in a `PromptScreen`, unless the keys typed behind the action's key in the same
+        burst already answer it: text and Enter, as `:12⏎` typed quickly (the prompt could not
+        have had the focus for that Enter). Text without Enter opens the prompt holding it."""
+        typed, keys = self.take_burst()
+        text = typed.strip()
+        if keys and keys[0].key == "enter" and text and check(text) is None:
+            answered(text)
+            if self.app.focused is not None:
+                self.hand_keys(self.app.focused, keys[1:])
+            return
+        prompt = PromptScreen(title, placeholder=placeholder, value=typed, check=check)
+        self.app.push_screen(prompt, answered)
+
+    def _goto_answer(self, text: str | None) -> None:
+        if not text:
+            return
+        page = parse_page_number(text, self._state.page_count)
+        if isinstance(page, int):  # the list may have shrunk while the prompt was open
+            self._go(self._state.goto(page))
 
     def _go(self, state: PageState) -> None:
         if state.offset != self._state.offset:
