@@ -98,7 +98,7 @@ async def first_item(client: PostHogClient, dataset_id: str) -> DatasetItem:
 # The items screen's tests, on both datasets APIs: tests/ui/test_items_screen.py.
 
 
-# ------------------------------------- drafts, dataset form (the item editor: test_item_editor.py)
+# -------------------- drafts (item editor: test_item_editor.py; dataset form: test_dataset_form.py)
 
 
 async def test_items_with_drafts_are_marked_and_announced(
