@@ -16,10 +16,10 @@ from phtui.api.errors import ConflictError, LimitReachedError
 from phtui.api.models import Dataset
 from phtui.core.item_fields import METADATA_LIMIT, compact_size
 from phtui.core.jsondoc import JsonDocError, canonical, parse_json
+from phtui.core.limits import limit_words
 from phtui.core.text import clip
 
 __all__ = [
-    "DATASETS_PER_PROJECT",
     "DESCRIPTION_LIMIT",
     "METADATA_LIMIT",
     "NAME_LIMIT",
@@ -42,9 +42,6 @@ DatasetField = Literal["name", "description", "metadata"]
 
 NAME_LIMIT = 400  # characters, after trimming
 DESCRIPTION_LIMIT = 10_000  # characters
-# PostHog's documented quota (archived datasets count). The server's own figure, when a 409
-# `limit_reached` gives it, wins.
-DATASETS_PER_PROJECT = 20
 
 
 class MetadataProblem(ValueError):
@@ -172,14 +169,13 @@ def name_conflict_message(name: str) -> str:
 
 def limit_message(error: LimitReachedError) -> str:
     """A create refused at the project's dataset quota, in words."""
-    limit = error.limit
-    if limit is None:
-        return f"PostHog refused a new dataset: {error.detail or 'the limit is reached'}"
-    count = error.current_count if error.current_count is not None else limit
+    words = limit_words(error)
+    if error.limit is None:
+        return f"PostHog refused a new dataset: {words}"
+    count = error.current_count if error.current_count is not None else error.limit
     return (
-        f"This project has {count:,} datasets and PostHog allows {limit:,} per project, "
-        "archived ones included (archiving does not free a place). Nothing was created; "
-        "contact PostHog support for more."
+        f"{words} This project has {count:,}, archived ones included (archiving does not "
+        "free a place). Nothing was created; contact PostHog support for more."
     )
 
 

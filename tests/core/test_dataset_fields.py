@@ -121,8 +121,9 @@ def test_conflicts_and_limits_in_words() -> None:
     limit = LimitReachedError(
         409, code="limit_reached", detail="...", resource="datasets", current_count=20, limit=20
     )
-    assert "20 datasets and PostHog allows 20 per project, archived ones included" in (
-        limit_message(limit)
+    assert limit_message(limit).startswith(
+        "PostHog allows at most 20 datasets per project. This project has 20, archived ones "
+        "included"
     )
     bare = LimitReachedError(409, code="limit_reached", detail="No more datasets.")
     assert limit_message(bare).endswith("No more datasets.")

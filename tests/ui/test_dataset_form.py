@@ -12,7 +12,10 @@ from textual.widgets import Button, Input
 
 from phtui.app import PhTuiApp
 from phtui.core.dataset_fields import DESCRIPTION_LIMIT, NAME_LIMIT
+from phtui.core.limits import KnownLimits
 from phtui.screens.confirm import ConfirmScreen
+from phtui.screens.datasets import form as form_module
+from phtui.screens.datasets import picker as picker_module
 from phtui.screens.datasets.form import DatasetFormScreen
 from phtui.screens.datasets.picker import DatasetsScreen
 from phtui.server.runner import RunningServer
@@ -168,8 +171,12 @@ async def test_a_name_clash_is_said_on_the_name_and_keeps_the_text(
 
 
 async def test_a_create_at_the_limit_says_it_and_keeps_the_form(
-    revisioned_demo_server: RunningServer,
+    revisioned_demo_server: RunningServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # What this server says of its quota stays with this test (another may reuse its port).
+    limits = KnownLimits()
+    monkeypatch.setattr(form_module, "LIMITS", limits)
+    monkeypatch.setattr(picker_module, "LIMITS", limits)
     revisioned_demo_server.options.max_datasets_per_project = 5  # the demo has 5
     async with datasets_app(revisioned_demo_server) as (app, pilot, client):
         screen = picker(app)
@@ -178,7 +185,7 @@ async def test_a_create_at_the_limit_says_it_and_keeps_the_form(
         await pilot.press(*"one too many")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "PostHog allows" in form.status)
-        assert "5 datasets and PostHog allows 5 per project, archived ones included" in (
+        assert "allows at most 5 datasets per project. This project has 5, archived ones" in (
             form.status
         )
         assert app.screen is form

@@ -8,7 +8,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +236,15 @@ async def test_pages_of_thirty(either_server: RunningServer) -> None:
         assert len(screen.datasets) == 5
         await pilot.press("left_square_bracket")
         await wait_until(pilot, lambda: pager_text(screen).startswith("1-30 of 35"))
+        await pilot.press("G")  # last row, g first row: the app's keys, not "go to page"
+        await wait_until(pilot, lambda: screen.table.cursor_row == 29)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: screen.table.cursor_row == 0)
+        assert isinstance(app.screen, DatasetsScreen)
+        await pilot.press("colon", "2", "enter")  # go to page 2
+        await wait_until(pilot, lambda: pager_text(screen).startswith("31-35 of 35"))
+        await pilot.press("right_curly_bracket", "left_curly_bracket")  # last, first page
+        await wait_until(pilot, lambda: pager_text(screen).startswith("1-30 of 35"))
 
 
 async def test_enter_opens_a_dataset_and_escape_returns(
@@ -427,10 +436,13 @@ def test_bursts_in_a_real_terminal_take_effect_in_order(
     fresh_revisioned_server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Keys written in one go, as a fast typist or `tmux send-keys` sends them: a search, then
-    archive; then a new dataset's name, tab, description and ctrl+s."""
+    archive; a new dataset's name, tab, description and ctrl+s; a rename; go to page 2."""
     server = fresh_revisioned_server
     newest = server.create_dataset("zz newest")
     wanted = server.create_dataset("RAG wanted", created_at=BEFORE)
+    server.options.max_datasets_per_project = None  # room for a second page
+    for n in range(30):  # a second page, of older datasets
+        server.create_dataset(f"filler {n:02}", created_at=BEFORE - timedelta(days=n + 1))
     monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", server.api_key)
     monkeypatch.setenv("PHTUI_CONFIG", str(tmp_path / "config.toml"))
     args = ["-m", "phtui", "--host", server.url, "--project", str(server.project_id)]
@@ -439,20 +451,25 @@ def test_bursts_in_a_real_terminal_take_effect_in_order(
         async with quick_client(server) as client:
             return (await client.get_dataset(dataset_id)).archived
 
-    async def created() -> bool:
+    async def named(name: str, description: str) -> bool:
         async with quick_client(server) as client:
-            found = await client.find_datasets_by_name("Burst name")
-            return [d.description for d in found] == ["Burst desc"]
+            found = await client.find_datasets_by_name(name)
+            return [d.description for d in found] == [description]
 
     with terminal(args, data_dir=tmp_path / "data") as screen:
         screen.wait_for(lambda text: "Default Theme" in text)
         screen.write(b"2")
-        screen.wait_for(lambda text: "RAG wanted" in text and "2 of 20 datasets" in text)
+        screen.wait_for(lambda text: "RAG wanted" in text and "32 of 20 datasets" in text)
         screen.write(b"/RAG\rd")
         assert eventually(lambda: archived(wanted))
         assert not asyncio.run(archived(newest))
-        screen.write(b"nBurst name\tBurst desc\x13")
-        assert eventually(created)
+        screen.write(b"/\x15\rnBurst name\tBurst desc\x13")  # clear the search (ctrl+u), then new
+        assert eventually(lambda: named("Burst name", "Burst desc"))
+        screen.wait_for(lambda text: "Saved dataset “Burst name”" in text)  # the form closed
+        screen.write(b"eBurst renamed\x13")  # the new dataset is selected; its name replaced
+        assert eventually(lambda: named("Burst renamed", "Burst desc"))
+        screen.write(b":2\r")
+        screen.wait_for(lambda text: "31-32 of 32 datasets" in text)
         screen.write(b"\x11")  # ctrl+q
         assert screen.child.wait(timeout=15) == 0
     assert "Traceback" not in screen.text()

@@ -417,7 +417,8 @@ async def test_opening_loads_every_page_at_once_pinned_to_one_revision(
     async with PostHogClient(server.url, server.api_key, server.project_id) as client:
         dataset = await client.get_dataset(dataset_id)
         await client.detect_datasets_api()
-        app = PhTuiApp(client=client, mode="datasets", settings=Settings(), host_label="t")
+        # Themes mode: the dataset list would read item counts through the same method.
+        app = PhTuiApp(client=client, mode="themes", settings=Settings(), host_label="t")
         calls = record_calls(client, "list_dataset_items")
         in_flight, most = 0, 0
         original = client.list_dataset_items

@@ -13,6 +13,7 @@ that pushed the form receives the saved `Dataset`, or None when nothing was save
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from textual import events, on
@@ -41,6 +42,7 @@ from phtui.core.dataset_fields import (
     read_form,
 )
 from phtui.core.jsondoc import pretty
+from phtui.core.limits import LIMITS
 from phtui.core.text import clip, one_line
 from phtui.screens.base import PhModal, task
 from phtui.screens.confirm import ConfirmScreen
@@ -48,7 +50,7 @@ from phtui.widgets.fields import SafeInput
 from phtui.widgets.json_editor import JsonEditor
 
 FIELDS: tuple[DatasetField, ...] = ("name", "description", "metadata")
-_HANDED_ON = "_phtui_handed_on"  # marks a key the form passed to its focused field
+_HANDED_ON = "_phtui_handed_on"  # marks a key the form handed to its focused field
 
 
 class DatasetFormScreen(PhModal[Dataset | None]):
@@ -85,16 +87,22 @@ class DatasetFormScreen(PhModal[Dataset | None]):
     # Saving changes data; the app's quit guard asks before quitting with `unsaved_edits`.
     MUTATING_ACTIONS = frozenset({"save"})
 
-    def __init__(self, dataset: Dataset | None) -> None:
+    def __init__(
+        self,
+        dataset: Dataset | None,
+        *,
+        typed_ahead: Sequence[events.Key | events.Paste] = (),
+    ) -> None:
         super().__init__()
         self.dataset = dataset
+        # Keys typed in the burst that opened the form (`n`, a name, tab...): the name field
+        # gets them once it has the focus, in order.
+        self._typed_ahead = list(typed_ahead)
         self._initial: tuple[str, str] = ("", "")  # name and description as first shown
         self._touched: set[DatasetField] = set()  # fields whose problems are shown
         # A server's refusal of a field, shown while the field still holds the refused text.
         self._refused: dict[DatasetField, tuple[str, str]] = {}
         self._saving = False
-        # The project's dataset quota, when PostHog named it (409 `limit_reached`).
-        self.limit_seen: int | None = None
 
     def compose(self) -> ComposeResult:
         dataset = self.dataset
@@ -123,12 +131,16 @@ class DatasetFormScreen(PhModal[Dataset | None]):
 
     def on_mount(self) -> None:
         self._initial = self._input_texts()
-        self.set_focus(self.query_one("#form-name", Input))  # now: keys may be waiting
+        name = self.query_one("#form-name", Input)
+        self.set_focus(name)
+        typed, self._typed_ahead = self._typed_ahead, []
+        for key in typed:
+            forward_event(name, key)  # a key that moves the focus sends the rest on (SafeInput)
 
     def on_key(self, event: events.Key) -> None:
-        """A burst that opened this form (`n`, a name, tab, a description) sends its first keys
-        here, to the form itself, before any field had the focus: hand each, in order, to the
-        field that has the focus now. Keys that come up from a field go on as usual."""
+        """Keys of the burst that opened this form (`n`, a name, tab, a description) are sent
+        to the form itself while no field has the focus yet: hand each, in order, to the field
+        that has it now. Keys that come up from a field go on as usual."""
         field = self.focused
         if isinstance(field, Input | TextArea) and not getattr(event, _HANDED_ON, False):
             copy = event.copy()
@@ -294,7 +306,7 @@ class DatasetFormScreen(PhModal[Dataset | None]):
         field: DatasetField | None = None
         message = one_line(str(error))
         if isinstance(error, LimitReachedError):
-            self.limit_seen = error.limit
+            LIMITS.learn(self.client.host, error)  # the list shows it against the quota
             self._set_status(limit_message(error), error=True)
             return
         if isinstance(error, ConflictError):

@@ -18,6 +18,7 @@ the list says so, once, instead of the table.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -33,13 +34,15 @@ from textual.widgets import DataTable, Input, Static
 
 from phtui.api.errors import DatasetsUnavailableError, PostHogError, UnsupportedError
 from phtui.api.models import Dataset, Page
-from phtui.core.dataset_fields import DATASETS_PER_PROJECT, quota_label
+from phtui.compat import forward_event
+from phtui.core.dataset_fields import quota_label
 from phtui.core.dates import DATETIME_WIDTH, format_datetime
+from phtui.core.limits import DOCUMENTED, LIMITS
 from phtui.core.paging import PageState
 from phtui.core.text import clip
 from phtui.screens.base import ServicesMixin, task
 from phtui.screens.confirm import ConfirmScreen
-from phtui.screens.datasets.paged import PAGING_BINDINGS, PagedScreen, offset_if_gone
+from phtui.screens.datasets.paged import PAGING_BINDINGS, PagedScreen
 from phtui.widgets.datasets.pager import Pager
 from phtui.widgets.fields import SafeInput
 from phtui.widgets.key_bar import KeyBar
@@ -90,11 +93,45 @@ class Columns:
 
 
 class DatasetTable(KeysInOrder, DataTable[Text]):
-    """The dataset table. Keys in order: a burst such as `/RAG⏎d` passes through it (`/`
-    moves the focus to the search field, which must get the letters that follow)."""
+    """The dataset table, keys in order (`KeysInOrder`): each key runs its binding as the table
+    reads it and the keys behind it wait, so a burst (a fast typist, `tmux send-keys`) acts
+    where each key left the focus: `/RAG⏎d` searches, then archives what was found; `n`, a
+    name, tab, a description and ctrl+s fill and save the new dataset's form.
+
+    A key that opens a prompt through `PagedScreen.BURST_ACTIONS` (`:` go to page) and the keys
+    right behind it go up the usual way instead: the screen keeps those for the prompt.
+    While an edit waits for the list (`DatasetsScreen.typed_ahead`), keys are kept for its form.
+    """
+
+    PASS_ON_S = 0.5  # as long as `PagedScreen` keeps a burst for a prompt
+
+    _passing_until = 0.0
 
     def consumes_key(self, event: events.Key) -> bool:
-        return False  # a table inserts nothing: every key is a binding, run as it is read
+        now = time.monotonic()
+        if now < self._passing_until:
+            return True  # behind a prompt's key: up to the screen, which keeps it
+        screen = self.screen
+        active = screen.active_bindings.get(event.key)
+        if (
+            isinstance(screen, PagedScreen)
+            and active is not None
+            and active.enabled
+            and active.binding.action.partition("(")[0] in screen.BURST_ACTIONS
+        ):
+            self._passing_until = now + self.PASS_ON_S
+            return True
+        return False
+
+    def keep_in_order(self, event: events.Key | events.Paste) -> bool:
+        screen = self.screen
+        if isinstance(screen, DatasetsScreen) and screen.typed_ahead is not None:
+            event.stop()
+            event.prevent_default()
+            copy = event.copy() if isinstance(event, events.Key) else events.Paste(event.text)
+            screen.typed_ahead.append(copy)
+            return True
+        return super().keep_in_order(event)
 
 
 class SearchField(SafeInput):
@@ -163,10 +200,11 @@ class DatasetsScreen(PagedScreen):
         self._counting: set[CountKey] = set()
         self._count_slots: asyncio.Semaphore | None = None  # shared by every count worker
         self._loading = False  # a list load is under way
+        # Keys the table keeps for a form that waits for a load to open (`action_edit`).
+        self.typed_ahead: list[events.Key | events.Paste] | None = None
         self._pending: list[tuple[str, Callable[[], None]]] = []  # row actions waiting for it
         self._refreshes = 0  # classic counts are kept until the next refresh
         self._quota_total: int | None = None
-        self._quota_limit = DATASETS_PER_PROJECT
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -218,7 +256,7 @@ class DatasetsScreen(PagedScreen):
         """ "7 of 20 datasets" (revisioned servers, once known), else ""."""
         if self._quota_total is None:
             return ""
-        return quota_label(self._quota_total, self._quota_limit)
+        return quota_label(self._quota_total, self._quota_limit())
 
     @property
     def current(self) -> Dataset | None:
@@ -226,6 +264,12 @@ class DatasetsScreen(PagedScreen):
             return None
         key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key.value
         return next((dataset for dataset in self._datasets if dataset.id == key), None)
+
+    def _quota_limit(self) -> int:
+        """Datasets per project: what this server said (409 `limit_reached`), else PostHog's
+        documented 20."""
+        client = self.services.client
+        return LIMITS.limit(client.host if client else "", "datasets") or DOCUMENTED["datasets"]
 
     def item_count(self, dataset: Dataset) -> int | None:
         """The dataset's number of active items, once read (None: not read, or unreadable)."""
@@ -305,9 +349,9 @@ class DatasetsScreen(PagedScreen):
         except Exception:
             self._loaded(run_pending=False)  # keys pressed for rows that did not come
             raise
-        last_offset = offset_if_gone(page)
-        if last_offset is not None:  # datasets were archived elsewhere: show the last page
-            self.load(last_offset, select)
+        state = page.state
+        if state.past_end:  # datasets were archived elsewhere: show the last page
+            self.load(state.clamped().offset, select)
             return
         self._show(page, select)
         if not self._search and self.client.datasets_api == "revisioned":
@@ -322,6 +366,10 @@ class DatasetsScreen(PagedScreen):
         for action, run in pending if run_pending else ():
             if self.check_action(action, ()):
                 run()
+        # Keys kept for an edit that did not open (no row): the table reads them after all.
+        kept, self.typed_ahead = self.typed_ahead or [], None
+        for event in kept:
+            forward_event(self.table, event)
 
     def _after_load(self, action: str, run: Callable[[], None]) -> None:
         """Run a row action now, or once the list being loaded is shown: keys typed ahead (a
@@ -338,7 +386,7 @@ class DatasetsScreen(PagedScreen):
         selected = select or (self.current.id if self.current else None)
         self._unavailable = None
         self._datasets = list(page.results)
-        self._state = PageState(page.count, PAGE_SIZE, page.offset)
+        self._state = page.state
         self.table.display = True
         self._fill_table(selected)
         empty = self.query_one("#datasets-empty", Static)
@@ -386,7 +434,7 @@ class DatasetsScreen(PagedScreen):
         quota = self.query_one("#datasets-quota", Static)
         quota.update(self.quota)
         quota.display = bool(self.quota) and self._unavailable is None
-        full = self._quota_total is not None and self._quota_total >= self._quota_limit
+        full = self._quota_total is not None and self._quota_total >= self._quota_limit()
         quota.set_class(full, "-full")
         self.query_one("#datasets-bar").display = self._unavailable is None
 
@@ -480,7 +528,10 @@ class DatasetsScreen(PagedScreen):
             key = self._count_key(dataset)
             try:
                 async with slots:
-                    page = await self.client.list_dataset_items(dataset.id, limit=1)
+                    # At the listed revision: the count the cache keeps for it, exactly.
+                    page = await self.client.list_dataset_items(
+                        dataset.id, revision=dataset.current_revision, limit=1
+                    )
                 self._counts[key] = page.count
             except PostHogError:
                 self._counts[key] = None  # shown as "?": a refresh (r) asks again
@@ -527,7 +578,7 @@ class DatasetsScreen(PagedScreen):
         self.set_focus(self.table)
 
     def action_search(self) -> None:
-        self.set_focus(self.query_one(SearchField))
+        self.set_focus(self.query_one(SearchField))  # now: `focus()` waits (keys in order)
 
     def action_sort(self) -> None:
         self._sort = (self._sort + 1) % len(SORTS)
@@ -601,19 +652,23 @@ class DatasetsScreen(PagedScreen):
         self.app.push_screen(form, partial(self._after_form, form))
 
     def action_edit(self) -> None:
+        if self._loading:
+            # The form opens once the rows asked for are shown; what is typed meanwhile (the
+            # new name...) is kept for it, not run as the list's keys.
+            self.typed_ahead = []
         self._after_load("edit", self._edit)
 
     def _edit(self) -> None:
         from phtui.screens.datasets.form import DatasetFormScreen
 
+        typed_ahead, self.typed_ahead = self.typed_ahead or [], None
         if self.current is not None:
-            form = DatasetFormScreen(self.current)
+            form = DatasetFormScreen(self.current, typed_ahead=typed_ahead)
             self.app.push_screen(form, partial(self._after_form, form))
 
     def _after_form(self, form: DatasetFormScreen, saved: Dataset | None) -> None:
-        if form.limit_seen is not None:
-            self._quota_limit = form.limit_seen  # PostHog said what the project's quota is
         if saved is None:
+            self._show_view()  # the form may have learnt the quota (`LIMITS`)
             self._show_view()
             return
         self.notify(f"Saved dataset “{clip(saved.name, 60)}”.", markup=False)
