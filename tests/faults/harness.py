@@ -80,28 +80,25 @@ def clear_faults(server: RunningServer) -> None:
     options.stall_ms = STALL_MS
 
 
-def arm(server: RunningServer, fault: str, *, read: bool = False) -> None:
+def arm(server: RunningServer, fault: str, *, read: bool = False, add: bool = False) -> None:
     """Arm a one-shot transport or status fault (`read`: the operation's request is a read,
-    so a timeout is latency on every request until `clear_faults`)."""
+    so a timeout is latency on every request until `clear_faults`; `add`: one more of it)."""
     options = server.options
     options.stall_ms = STALL_MS
-    if fault == "timeout_before_commit":
-        if read:
-            options.latency_ms = STALL_MS
-        else:
-            options.stall_before_next = 1
-    elif fault == "timeout_after_commit":
-        options.stall_after_commit_next = 1
-    elif fault == "reset_before":
-        options.drop_next = 1
-    elif fault == "reset_after_commit":
-        options.drop_after_commit_next = 1
-    elif fault == "http_500":
-        options.fail_next = 1
-    elif fault == "http_429":
-        options.throttle_next = 1
-    else:
+    counter = {
+        "timeout_before_commit": "stall_before_next",
+        "timeout_after_commit": "stall_after_commit_next",
+        "reset_before": "drop_next",
+        "reset_after_commit": "drop_after_commit_next",
+        "http_500": "fail_next",
+        "http_429": "throttle_next",
+    }.get(fault)
+    if counter is None:
         raise ValueError(f"{fault} is not armed on the server's options")
+    if fault == "timeout_before_commit" and read:
+        options.latency_ms = STALL_MS
+        return
+    setattr(options, counter, (getattr(options, counter) if add else 0) + 1)
 
 
 SERVER_FAULTS = frozenset(
