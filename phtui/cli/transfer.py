@@ -360,6 +360,11 @@ async def _pull(options: argparse.Namespace, resolved: ResolvedProfile, state: _
     observer = CliObserver(sys.stderr, "items")
     async with _client(resolved, observer) as client:
         dataset = await find_dataset(client, options.dataset)
+        if dataset.archived:  # found all the same (by id, or among the archived by name)
+            observer.say(
+                f"{dataset.name!r} is archived: its items are exported all the same (restore "
+                "the dataset to change them)."
+            )
         name = output or Path(default_file_name(dataset, fmt, options.revision))
         destination = name.expanduser().absolute()
         if destination.exists() and not options.force:

@@ -64,9 +64,11 @@ from phtui.core.transfer import (
     RunStopped,
     TransferError,
     TransferObserver,
+    checking_status,
     content_keys,
     create_problem,
     reporting_waits,
+    unanswered,
 )
 from phtui.core.transfer_file import (
     CONTENT_KEYS,
@@ -491,6 +493,7 @@ class _PushRun:
             e for e in plan.entries if e.action in (Action.CREATE, Action.UPDATE) or e.limit
         ]
         self.unanswered: list[PlanEntry] = []
+        self.lost_reasons: list[str] = []  # how the answers of `unanswered` were lost
         self.done = 0
 
     def _progress(self) -> None:
@@ -532,8 +535,9 @@ class _PushRun:
         except LineFailed as failure:
             self.report.failed.append(failure.problem)
             self.observer.problem(failure.problem)
-        except LineUnanswered:
+        except LineUnanswered as lost:
             self.unanswered.append(entry)  # settled at the end, or counted as not answered
+            self.lost_reasons.append(lost.reason)
             return
         except RunStopped:
             return
@@ -574,15 +578,16 @@ class _PushRun:
             raise LineFailed(
                 record.problem(f"PostHog refused it{where}: {error.detail}", "refused")
             ) from None
-        except (TransportError, ServerError):
-            raise LineUnanswered(
-                record.problem(f"sent, but the answer about item {item.id} was lost", "unknown")
+        except (TransportError, ServerError) as error:
+            raise unanswered(
+                record, error, f"sent, but the answer about item {item.id} was lost"
             ) from None
 
     async def _settle(self) -> None:
         """Requests sent without an answer: find out what happened, and send what did not."""
         entries, self.unanswered = self.unanswered, []
-        self.observer.status(f"Checking {len(entries):,} changes whose answer was lost.")
+        reasons, self.lost_reasons = self.lost_reasons, []
+        self.observer.status(checking_status(len(entries), "changes", reasons))
         found: dict[str, DatasetItem] | None = None
         again: list[PlanEntry] = []
         for entry in entries:

@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import os
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
@@ -224,6 +225,7 @@ class ExportResult:
     skipped: tuple[str, ...] = ()  # ids of items that could not be written
     fallback: str | None = None  # why the export job was not used, when it was tried
     passes: int = 1  # classic: readings needed for a consistent one
+    latest: int | None = None  # revisioned, pinned to the latest: the latest once read
 
     def summary(self, dataset_name: str | None = None) -> str:
         """E.g. "Exported 587 items of 'Support answers' at revision 612 to /home/me/s.jsonl"."""
@@ -241,6 +243,11 @@ class ExportResult:
             text += (
                 f" The dataset changed while it was read, so it was read {self.passes} times; "
                 "the file is one consistent reading."
+            )
+        if self.latest is not None and self.revision is not None and self.latest > self.revision:
+            text += (
+                f" The dataset changed while it was exported: revision {self.latest:,} is the "
+                "latest now (pull again for it)."
             )
         if self.skipped:
             text += f" {len(self.skipped):,} could not be written: {skipped_text(self.skipped)}."
@@ -370,6 +377,8 @@ async def export_items(
                     poll_interval,
                     job_timeout,
                 )
+                if revision is None and result.revision is not None:
+                    result = await _latest_since(client, dataset_id, result)
         writer.commit()
     except BaseException:
         writer.discard()
@@ -434,6 +443,18 @@ async def _export_revisioned(
     )
 
 
+async def _latest_since(
+    client: PostHogClient, dataset_id: str, result: ExportResult
+) -> ExportResult:
+    """The latest revision once the file is read (the export is pinned to the one before it
+    started): a dataset changed meanwhile is said, not silently left out."""
+    try:
+        latest = (await client.get_dataset(dataset_id)).current_revision
+    except PostHogError:
+        return result  # the file is right as it is; only the note is missing
+    return dataclasses.replace(result, latest=latest)
+
+
 def _job_problem(error: PostHogError) -> str:
     if isinstance(error, RateLimitedError):
         return "is not available now (PostHog allows 10 export jobs a day)"
@@ -443,6 +464,10 @@ def _job_problem(error: PostHogError) -> str:
         return f"failed ({error.reason or 'no reason given'})"
     if isinstance(error, StorageError):
         return "file could not be downloaded"
+    if isinstance(error, ServerError):
+        return f"failed on PostHog's side (server error {error.status})"
+    if isinstance(error, TransportError):
+        return f"got no answer ({_failure_kind(error.kind)})"
     return "could not be reached"
 
 
@@ -907,7 +932,7 @@ class Engine:
                     record.problem(f"PostHog refused it{where}: {error.detail}", "refused")
                 ) from None
             except (TransportError, ServerError) as error:
-                raise LineUnanswered(record.problem(_unanswered(error), "unknown")) from None
+                raise unanswered(record, error) from None
             if self.ledger is not None:
                 self.ledger.mark_done(record.client_item_id)
             if self.api == "classic":
@@ -997,11 +1022,36 @@ class LineFailed(Exception):
 
 
 class LineUnanswered(Exception):
-    """This line's request was sent but its answer was lost: it may or may not have happened."""
+    """This line's request was sent but its answer was lost: it may or may not have happened.
+    `reason` says how, in a few words ("server error 500", "connection problem: ReadTimeout")."""
 
-    def __init__(self, problem: LineProblem) -> None:
+    def __init__(self, problem: LineProblem, reason: str = "") -> None:
         super().__init__(problem.message)
         self.problem = problem
+        self.reason = reason
+
+
+def unanswered(record: ItemRecord, error: PostHogError, message: str = "") -> LineUnanswered:
+    """The `LineUnanswered` for a request of `record` that ended in `error` (a lost answer, or
+    a 5xx: either may have happened)."""
+    return LineUnanswered(
+        record.problem(message or _unanswered(error), "unknown"), reason=lost_reason(error)
+    )
+
+
+def lost_reason(error: PostHogError) -> str:
+    if isinstance(error, TransportError):
+        return _failure_kind(error.kind)
+    if isinstance(error, ServerError):
+        return f"server error {error.status}"
+    return type(error).__name__
+
+
+def checking_status(count: int, noun: str, reasons: Iterable[str]) -> str:
+    """The line said before settling requests whose answer was lost, naming how they were lost:
+    "Checking 2 lines whose answer was lost (server error 500)."."""
+    why = "; ".join(sorted({reason for reason in reasons if reason}))
+    return f"Checking {count:,} {noun} whose answer was lost" + (f" ({why})." if why else ".")
 
 
 def _failure_kind(kind: str) -> str:
@@ -1122,6 +1172,7 @@ class _ImportRun:
         self.report = report
         self.observer = observer
         self.unknown: list[ItemRecord] = []
+        self.lost_reasons: list[str] = []  # how the answers of `unknown` were lost
         self._found: dict[str, DatasetItem] | None = None
 
     def _progress(self) -> None:
@@ -1245,8 +1296,9 @@ class _ImportRun:
         except LineFailed as failure:
             self._failed(failure.problem)
             return
-        except LineUnanswered:
+        except LineUnanswered as lost:
             self.unknown.append(record)  # settled at the end, or counted as not answered
+            self.lost_reasons.append(lost.reason)
             self._progress()
             return
         except RunStopped:
@@ -1266,7 +1318,8 @@ class _ImportRun:
         """Lines sent without an answer: look for them (classic) or send them again (revisioned,
         where a repeat with the same key cannot create a second item)."""
         records, self.unknown = self.unknown, []
-        self.observer.status(f"Checking {len(records):,} lines whose answer was lost.")
+        reasons, self.lost_reasons = self.lost_reasons, []
+        self.observer.status(checking_status(len(records), "lines", reasons))
         retry: list[ItemRecord] = []
         if self.engine.ledger is not None:
             for index, record in enumerate(records):

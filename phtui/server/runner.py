@@ -89,6 +89,11 @@ class RunningServer:
         )
         return key
 
+    def revoke_api_key(self, key: str) -> bool:
+        """Revoke `key` while the server runs (the next request with it gets a 401, as a key
+        deleted in PostHog's settings does). False if no such key was known."""
+        return self.store.delete_api_key(auth.secure_hash(key))
+
     def create_dataset(self, name: str, **fields: Any) -> str:
         """A dataset of the seeded project, written straight to the store; returns its id.
         `fields`: description, metadata, created_at (datetime), and `deleted` (classic) or

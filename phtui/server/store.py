@@ -231,6 +231,14 @@ class Store:
             ),
         )
 
+    def delete_api_key(self, secure_hash: str) -> bool:
+        """Revoke a key: requests carrying it get a 401 from now on. False if there was none."""
+        with self._lock:
+            if self.find_api_key(secure_hash) is None:
+                return False
+            self._write("DELETE FROM api_keys WHERE secure_hash = ?", (secure_hash,))
+            return True
+
     def find_api_key(self, secure_hash: str) -> ApiKeyRecord | None:
         row = self._one("SELECT * FROM api_keys WHERE secure_hash = ?", (secure_hash,))
         if row is None:

@@ -812,6 +812,16 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
                 self._pending_create = None
                 await self._key_taken(error, values, earlier=attempt, add_another=add_another)
                 return
+            if error.code == "dataset_archived":  # archived elsewhere while this was typed
+                self._pending_create = None  # refused: nothing was created
+                self._dataset_archived()
+                self.notify(
+                    "This dataset was archived: the item was not created.",
+                    title="Not saved",
+                    severity="warning",
+                    markup=False,
+                )
+                return
             raise
         self._pending_create = None
         self._finish_create(created, add_another=add_another, note=note)
@@ -1038,13 +1048,16 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
                 self._archived_elsewhere(fresh)
             return
         if error.code == "dataset_archived":
-            self._status(
-                "Not saved: this dataset was archived. Restore it from the datasets list, then "
-                "save. Your text is kept (draft on disk).",
-                error=True,
-            )
+            self._dataset_archived()
             return
         self._not_saved(error)
+
+    def _dataset_archived(self) -> None:
+        self._status(
+            "Not saved: this dataset was archived. Restore it from the datasets list, then "
+            "save. Your text is kept (draft on disk).",
+            error=True,
+        )
 
     def _archived_elsewhere(self, fresh: DatasetItem) -> None:
         self.item = fresh

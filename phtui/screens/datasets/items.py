@@ -318,6 +318,8 @@ class DatasetItemsScreen(PagedScreen):
                 f"Revision {self._viewing:,} is a read-only snapshot: press v, pick Latest to "
                 "change items."
             )
+        if self.dataset.archived and self._api == "classic":
+            return "This dataset has been deleted, so its items are read-only."
         if self.dataset.archived:
             return (
                 "This dataset is archived, so its items are read-only: restore it from the "
@@ -564,21 +566,26 @@ class DatasetItemsScreen(PagedScreen):
 
     # classic: server pages -----------------------------------------------------------------
 
-    def load_page(self, offset: int, *, select: str | None = None) -> None:
-        """Classic: show the page at `offset`, from the cache at once, else from the server."""
+    def load_page(
+        self, offset: int, *, select: str | None = None, check_dataset: bool = False
+    ) -> None:
+        """Classic: show the page at `offset`, from the cache at once, else from the server
+        (`check_dataset`: then read the dataset again, as a refresh does)."""
         limit = self._state.limit
         cached = self._cache.get(limit, offset)
-        if cached is not None:
+        if cached is not None and not check_dataset:
             # A page still on its way is stale now: it must not replace this one when it lands.
             self.workers.cancel_group(self, "items-page")
             self.pager.set_loading(False)
             self._show_page(cached, select=select)
             return
         self.pager.set_loading(True)
-        self._fetch_page(limit, offset, select)
+        self._fetch_page(limit, offset, select, check_dataset)
 
     @task(group="items-page")
-    async def _fetch_page(self, limit: int, offset: int, select: str | None) -> None:
+    async def _fetch_page(
+        self, limit: int, offset: int, select: str | None, check_dataset: bool = False
+    ) -> None:
         request = self.client.list_dataset_items(self.dataset.id, limit=limit, offset=offset)
         try:
             page = await self._await_page(request)
@@ -591,9 +598,35 @@ class DatasetItemsScreen(PagedScreen):
         state = page.state
         if state.past_end:  # items were deleted elsewhere: show the last page
             self._state = state.clamped()
-            self.load_page(self._state.offset)
+            self.load_page(self._state.offset, check_dataset=check_dataset)
             return
         self._show_page(page, select=select)
+        if check_dataset:
+            await self._reread_dataset()
+
+    async def _reread_dataset(self) -> None:
+        """Classic: the items of a dataset deleted elsewhere still list, so a refresh reads the
+        dataset too (after the page: one fault, one message) and follows a deletion or a
+        restore made elsewhere."""
+        try:
+            dataset = await self.client.get_dataset(self.dataset.id)
+        except NotFoundError:
+            dataset = self.dataset.model_copy(update={"archived": True})
+        if dataset.archived == self.dataset.archived:
+            self.dataset = dataset
+            return
+        self.dataset = dataset
+        self._set_line("#items-title", self._title_text())
+        self._update_status()
+        self._refresh_bindings_if_changed()
+        if dataset.archived:
+            self.notify(
+                "This dataset has been deleted (elsewhere): its items are read-only now.",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.notify("This dataset is back (restored elsewhere).", markup=False)
 
     @task(group="items-prefetch")
     async def _prefetch(self, limit: int, offset: int) -> None:
@@ -680,7 +713,7 @@ class DatasetItemsScreen(PagedScreen):
     def _title_text(self) -> Text:
         text = Text(clip(self.dataset.name, 200), style="bold", no_wrap=True, overflow="ellipsis")
         if self.dataset.archived:
-            text.append(" (archived)")
+            text.append(" (deleted)" if self._api == "classic" else " (archived)")
         if self.dataset.description:
             text.append(" · " + clip(self.dataset.description, 200))
         return text
@@ -774,7 +807,7 @@ class DatasetItemsScreen(PagedScreen):
         select = selected.id if selected else None
         if self._api == "classic":
             self._cache.clear()
-            self.load_page(self._state.offset, select=select)
+            self.load_page(self._state.offset, select=select, check_dataset=True)
         else:
             self._start_load(select=select)
 
@@ -1183,7 +1216,14 @@ class DatasetItemsScreen(PagedScreen):
             shown = self._view.position(current.id) is not None
             self._show_window(select=current.id if shown else None)
         name = f"Item {short_id(item.id)}"
-        if isinstance(error, StaleVersionError):
+        wanted = (verb == "archive") == current.archived  # what `d` was for is done already
+        if isinstance(error, StaleVersionError) and wanted:
+            state = "archived" if current.archived else "restored"
+            message = (
+                f"{name} was already {state} elsewhere (now version {current.version}): it has "
+                "been reloaded."
+            )
+        elif isinstance(error, StaleVersionError):
             state = "archived" if current.archived else "active"
             message = (
                 f"{name} changed elsewhere (now version {current.version}, {state}): it has "
