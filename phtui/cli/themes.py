@@ -27,8 +27,8 @@ from typing import Any
 from phtui.api import PostHogClient
 from phtui.api.errors import PostHogError
 from phtui.api.models import DataColorTheme
+from phtui.cli.connection import UsageError, open_client, resolve_profile
 from phtui.cli.options import ArgumentParser, CliError, add_connection_options
-from phtui.cli.transfer import UsageError, _client, _resolve
 from phtui.config import ResolvedProfile
 from phtui.core.fixer_settings import check_summary
 from phtui.core.palette import CVD_KINDS, token_name
@@ -194,7 +194,7 @@ class Session:
     def resolved(self) -> ResolvedProfile:
         if self._resolved is None:
             try:  # the settings exactly as `phtui export` reads them
-                self._resolved = _resolve(self._options)
+                self._resolved = resolve_profile(self._options)
             except UsageError as error:
                 raise CliError(str(error)) from None
         return self._resolved
@@ -202,7 +202,7 @@ class Session:
     @property
     def client(self) -> PostHogClient:
         if self._client is None:
-            self._client = _client(self.resolved)
+            self._client = open_client(self.resolved)
         return self._client
 
     async def close(self) -> None:

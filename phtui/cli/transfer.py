@@ -34,8 +34,9 @@ from typing import Any, TextIO
 from phtui.api import PostHogClient
 from phtui.api.errors import NotFoundError, PostHogError, UnsupportedError, ValidationError
 from phtui.api.models import Dataset
+from phtui.cli.connection import UsageError, open_client, resolve_profile
 from phtui.cli.options import ArgumentParser, CliError, add_connection_options
-from phtui.config import ConfigError, Profile, ResolvedProfile, load_settings
+from phtui.config import ResolvedProfile
 from phtui.core.push_plan import PushReport, plan_push, run_push
 from phtui.core.text import one_line
 from phtui.core.transfer import (
@@ -54,10 +55,6 @@ from phtui.core.transfer_file import ItemFileError, LineProblem, file_name, read
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer cut off by `head`
-
-
-class UsageError(Exception):
-    """Something to fix before the command can run: becomes a `CliError` (one line, status 2)."""
 
 
 class CommandFailed(Exception):
@@ -151,28 +148,6 @@ def _concurrency_option(parser: argparse.ArgumentParser) -> None:
 
 
 # --------------------------------------------------------------------------- connection
-
-
-def _resolve(options: argparse.Namespace) -> ResolvedProfile:
-    try:
-        overrides = Profile(host=options.host, project_id=options.project)
-        extra = {"profile": options.profile} if options.profile else {}
-        resolved = load_settings(cli=overrides, **extra).resolve()
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
-    if not resolved.complete:
-        raise UsageError(
-            "No connection settings: set POSTHOG_PERSONAL_API_KEY and POSTHOG_PROJECT_ID "
-            "(and POSTHOG_HOST), or choose a profile with --profile."
-        )
-    return resolved
-
-
-def _client(resolved: ResolvedProfile, observer: CliObserver | None = None) -> PostHogClient:
-    """The client; with an observer, its waits (429s, retries) shown from the first request on."""
-    assert resolved.api_key is not None and resolved.project_id is not None
-    on_wait = observer.waiting if observer is not None else None
-    return PostHogClient(resolved.host, resolved.api_key, resolved.project_id, on_wait=on_wait)
 
 
 async def find_dataset(client: PostHogClient, wanted: str) -> Dataset:
@@ -358,7 +333,7 @@ async def _pull(options: argparse.Namespace, resolved: ResolvedProfile, state: _
         raise UsageError("--revision must be a number above 0.")
     state.interrupted = lambda: "Export interrupted: no file was written."
     observer = CliObserver(sys.stderr, "items")
-    async with _client(resolved, observer) as client:
+    async with open_client(resolved, observer.waiting) as client:
         dataset = await find_dataset(client, options.dataset)
         if dataset.archived:  # found all the same (by id, or among the archived by name)
             observer.say(
@@ -403,7 +378,7 @@ async def _import(options: argparse.Namespace, resolved: ResolvedProfile, state:
     report = ImportReport(total=items_file.total)
     state.interrupted = report.interrupted_text
     observer = CliObserver(sys.stderr, "lines", source=options.file)
-    async with _client(resolved, observer) as client:
+    async with open_client(resolved, observer.waiting) as client:
         dataset = await find_dataset(client, options.dataset)
         async with _live(observer):
             try:
@@ -442,7 +417,7 @@ async def _push(options: argparse.Namespace, resolved: ResolvedProfile, state: _
         raise UsageError("--concurrency must be at least 1.")
     items_file = _read(options.file)
     observer = CliObserver(sys.stderr, "changes", source=options.file)
-    async with _client(resolved, observer) as client:
+    async with open_client(resolved, observer.waiting) as client:
         dataset = await find_dataset(client, options.dataset)
         state.interrupted = lambda: "Push interrupted before any change: nothing was sent."
         async with _live(observer):
@@ -491,7 +466,7 @@ def run_command(prog: str, runner: Runner, options: argparse.Namespace) -> int:
     (`phtui.cli.main` prints it as one line, exit status 2); a failure is one line here."""
     state = _State()
     try:
-        resolved = _resolve(options)
+        resolved = resolve_profile(options)
         return asyncio.run(runner(options, resolved, state))
     except (UsageError, TransferError) as error:
         raise CliError(one_line(str(error)), prog=prog) from None

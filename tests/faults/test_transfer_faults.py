@@ -76,8 +76,10 @@ class Command:
     clear_at_first_wait: bool = False
     runs: list[tuple[int, str]] = field(default_factory=list)
 
-    def client(self, resolved: ResolvedProfile, observer: Any = None) -> PostHogClient:
-        shown = observer.waiting if observer is not None else None
+    def client(
+        self, resolved: ResolvedProfile, shown: Callable[[float, str], None] | None = None
+    ) -> PostHogClient:
+        """`open_client` with the cells' short timeout and backoff."""
 
         def waiting(seconds: float, reason: str) -> None:
             if self.clear_at_first_wait:
@@ -121,7 +123,7 @@ def command(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     cmd = Command(server, key)
-    monkeypatch.setattr(cli_transfer, "_client", cmd.client)
+    monkeypatch.setattr(cli_transfer, "open_client", cmd.client)
     yield cmd
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
-from phtui.api.models import Page
 from phtui.compat import forward_event
 from phtui.core.paging import PageState, parse_page_number
 from phtui.screens.base import PhScreen
@@ -54,14 +53,6 @@ def page_number_check(page_count: int) -> Callable[[str], str | None]:
         return answer if isinstance(answer, str) else None
 
     return check
-
-
-def offset_if_gone(page: Page[Any]) -> int | None:
-    """The last page's offset when `page` is past the end (rows deleted elsewhere), else None.
-
-    For the dataset list until it reads `page.state` itself (`past_end`, `clamped()`)."""
-    state = page.state
-    return state.clamped().offset if state.past_end else None
 
 
 class PagedScreen(PhScreen[None]):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import ClassVar, Literal
 
 from rich.segment import Segment
@@ -44,7 +43,6 @@ __all__ = [
     "ID_WIDTH",
     "ItemsTable",
     "Layout",
-    "format_time",
     "short_id",
 ]
 
@@ -56,23 +54,10 @@ DRAFT_MARK = "✎"
 ARCHIVED_MARK = "⊘"
 Generation = Literal["revisioned", "classic"]
 
-# Kept for the screens that have not moved to `phtui.core.dates` yet (the dataset list).
-WIDE_DATE_WIDTH = 16  # "2025-04-02 08:05"
-NARROW_DATE_WIDTH = 11  # "04-02 08:05"
-WIDE_LAYOUT_MIN = 110
-
 
 def short_id(item_id: str) -> str:
     """The last characters of an id: UUIDv7 ids share their leading (time) digits."""
     return item_id[-ID_WIDTH:]
-
-
-def format_time(value: datetime | None, *, wide: bool) -> str:
-    """Deprecated: the old short forms of the dataset list. Use `core.dates.format_datetime`."""
-    text = format_datetime(value)
-    if value is None:
-        return text
-    return text[:16] if wide else text[5:16]
 
 
 @dataclass(frozen=True)
