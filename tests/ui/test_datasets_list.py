@@ -305,7 +305,7 @@ async def test_archive_restore_and_undo(fresh_revisioned_server: RunningServer) 
         assert "archived" in pager_text(screen)
         assert screen.query_one("#datasets-view").display
         assert screen.check_action("archive", ()) is False
-        await pilot.press("R")
+        await pilot.press("d")  # restores here, as in the items list
         await wait_until(pilot, lambda: screen.datasets == [])
         assert (await client.get_dataset(target)).archived is False
         empty = screen.query_one("#datasets-empty", Static)
@@ -346,7 +346,7 @@ async def test_an_archived_dataset_opens_read_only_and_cannot_be_edited(
         await wait_until(pilot, lambda: names(screen) == ["Prompt experiments (old)"])
         assert screen.check_action("edit", ()) is None
         await pilot.press("e")
-        await wait_until(pilot, lambda: any("R to restore" in m for m in toasts(app)))
+        await wait_until(pilot, lambda: any("d to restore" in m for m in toasts(app)))
         assert isinstance(app.screen, DatasetsScreen)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, DatasetItemsScreen))

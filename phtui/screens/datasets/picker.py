@@ -9,7 +9,8 @@ top bar shows how much of the project's dataset quota is used ("7 of 20 datasets
 datasets included).
 
 Archiving is PostHog's archive (revisioned) or soft delete (classic, after a confirmation: a
-classic server cannot list deleted datasets); `u` undoes the last archive or restore. Enter
+classic server cannot list deleted datasets); `d` in the archived view restores (as in the items
+list); `u` undoes the last archive or restore. Enter
 opens a dataset's items (`DatasetItemsScreen`), read-only when the dataset is archived. When
 PostHog refuses every dataset request because datasets are not enabled for the organisation,
 the list says so, once, instead of the table.
@@ -174,7 +175,8 @@ class DatasetsScreen(PagedScreen):
         # Archive (revisioned) or PostHog's soft delete (classic): the key bar shows one.
         Binding("d,delete", "archive", "Archive", id="datasets.archive"),
         Binding("d,delete", "delete", "Delete", id="datasets.delete"),
-        Binding("R", "restore", "Restore", key_display="R", id="datasets.restore"),
+        # `d` restores in the archived view, as in the items list (R too, as it once was).
+        Binding("d,R", "restore", "Restore", id="datasets.restore"),
         Binding("u", "undo", "Undo", id="datasets.undo"),
         # One key, two bindings: the key bar shows the one that applies.
         Binding("a", "show_archived", "Archived", id="datasets.show_archived"),
@@ -304,7 +306,7 @@ class DatasetsScreen(PagedScreen):
         if action == "show_archived" and self._classic():
             return CLASSIC_ARCHIVE
         if action == "edit" and self._archived:
-            return "Archived datasets cannot be edited: press R to restore it first."
+            return "Archived datasets cannot be edited: press d to restore it first."
         return super().blocked_reason(action)
 
     def _availability(self) -> tuple[bool, ...]:
