@@ -26,11 +26,13 @@ from phtui.compat import CrashWithoutLocals, open_without_css_refresh
 from phtui.config import ResolvedProfile, Settings
 from phtui.screens.base import ServicesMixin
 from phtui.shell.binding_ids import upgrade_keymap
+from phtui.shell.driver import without_key_log
 from phtui.shell.errors import Reaction, describe
 from phtui.shell.services import humanise
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.driver import Driver
 
     from phtui.api import PostHogClient
     from phtui.server.runner import RunningServer
@@ -131,6 +133,9 @@ class PhTuiApp(CrashWithoutLocals, App[None]):
         self._initial: ResolvedProfile | None = None  # the settings' connection, at load
 
     # ----------------------------------------------------------------- startup and shutdown
+
+    def get_driver_class(self) -> type[Driver]:
+        return without_key_log(super().get_driver_class())  # no keys.log: TEXTUAL_DEBUG
 
     def on_load(self) -> None:
         # Before the first screen composes, so it finds the keymap and the client in place.

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 _CONTROL = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z]")
 
 
@@ -68,6 +69,8 @@ def terminal(
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = {name: value for name, value in os.environ.items() if name != "COLORTERM"}
     env |= {"TERM": "xterm-256color", "PHTUI_DATA_DIR": str(data_dir)}
+    # This tree's phtui, whatever the child's working directory and the installed copy.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     child = subprocess.Popen(
         [sys.executable, *args], stdin=slave, stdout=slave, stderr=slave, env=env
     )

@@ -152,6 +152,23 @@ def test_demo_opens_the_app_on_the_local_server_and_quits_cleanly(
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
 
 
+def test_textual_debug_writes_no_keys_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TEXTUAL_DEBUG makes Textual's driver append every byte typed to ./keys.log (an API key
+    typed into the connect screen included): phtui's driver never runs in that mode."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEXTUAL_DEBUG", "1")
+    with terminal(["-m", "phtui", "--demo"], data_dir=tmp_path / "data") as screen:
+        screen.wait_for(lambda text: "Default Theme" in text)
+        screen.write(b"\x10")  # ctrl+p: the command palette
+        screen.wait_for(lambda text: "Search for commands" in text)
+        screen.write(b"phx_typed_secret")  # keys a debug driver would log
+        screen.wait_for(lambda text: "phx_typed_secret" in text)
+        screen.write(b"\x1b")
+        screen.write(b"\x11")  # ctrl+q
+        assert screen.child.wait(timeout=15) == 0
+    assert not (tmp_path / "keys.log").exists()
+
+
 CRASHING_DEMO = """
 import sys
 from phtui.screens.themes.overview import ThemesScreen
