@@ -261,7 +261,11 @@ class KeyBar(Widget, can_focus=False):
         room = width - right
         line = LineBuilder()
         places: list[KeyPlace] = []
-        for entry in shown.entries:
+        entries = shown.entries
+        if sum(key_width(entry) for entry in entries) - 1 > room:
+            # Short of room: a key that would do nothing now goes before one that works.
+            entries = tuple(entry for entry in entries if entry.enabled)
+        for entry in entries:
             end = line.cells + key_width(entry)
             if end - 1 > room:
                 break  # no room: drop this key and the rest, rather than show half a key

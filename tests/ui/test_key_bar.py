@@ -242,7 +242,26 @@ async def test_at_80_columns_keys_that_do_not_fit_are_left_out_and_the_palette_s
 
         await pilot.click(KeyBar, offset=(place(bar, last.display).start + 1, 0))
         await pilot.pause()
-        assert screen.runs == [f"extra {len(drawn) - 4}"]  # e, d, then extras from 0
+        # e, then extras from 0: the dimmed `d` made room for a key that works (next test)
+        assert screen.runs == [f"extra {len(drawn) - 3}"]
+
+
+async def test_short_of_room_a_dimmed_key_goes_first() -> None:
+    app = KeysApp(ManyKeys)
+    async with app.run_test(size=(80, 6)) as pilot:
+        screen, bar = await started(pilot)
+        assert [place.entry.display for place in bar.places][:3] == ["e", "f1", "f2"]
+        assert "Delete" not in line(bar).text
+
+        screen.can_delete = True  # now it works: it keeps its place
+        screen.refresh_bindings()
+        await pilot.pause()
+        assert [place.entry.display for place in bar.places][:3] == ["e", "d", "f1"]
+
+    app = KeysApp()  # room for every key: the dimmed one is shown, dimmed
+    async with app.run_test(size=(100, 6)) as pilot:
+        _, bar = await started(pilot)
+        assert "Delete" in line(bar).text
 
 
 async def test_a_key_may_lose_its_last_padding_cell_but_not_its_text() -> None:
