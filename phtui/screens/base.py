@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from phtui.compat import run_key_binding
 from phtui.shell.services import NotConnectedError, Services, humanise
 
 if TYPE_CHECKING:
@@ -98,13 +99,27 @@ class ServicesMixin:
         return None
 
     def on_key(self, event: events.Key) -> None:
-        # A disabled action's key would otherwise do nothing at all: say why, in one line.
+        # The screen's own keys run in the App's queue, where Textual would run them once the
+        # key had bubbled up, but through here: a disabled one, which would do nothing at all,
+        # says why in one line. Deciding here, now, would be too early: the keys before this
+        # one in a burst may not have run yet (`j e` would judge `e` on the row `j` left).
+        # Textual calls every class's `on_key`: a subclass's handler that takes a key itself
+        # must `prevent_default()`, or the key runs here as a binding too.
         active = self.active_bindings.get(event.key)
+        if active is None or active.node is not self or active.binding.priority:
+            return
+        event.stop()
+        event.prevent_default()
+        self.app.call_later(self._run_key, event.key)
+
+    async def _run_key(self, key: str) -> None:
+        if await run_key_binding(self.app, key):
+            return
+        active = self.active_bindings.get(key)
         if active is None or active.enabled or active.node is not self:
             return
         reason = self.blocked_reason(active.binding.action.partition("(")[0])
         if reason is not None:
-            event.stop()
             self.notify(reason, title="Not available", severity="warning", markup=False)
 
     # -- workers -------------------------------------------------------------------------------

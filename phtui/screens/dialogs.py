@@ -107,6 +107,7 @@ class ChoiceScreen(PhModal[str]):
         for choice in self._choices:
             if event.key == choice.key:
                 event.stop()
+                event.prevent_default()  # handled: not a binding for PhScreen.on_key to run
                 self.dismiss(choice.answer)
                 return
 

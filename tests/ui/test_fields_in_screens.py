@@ -182,6 +182,28 @@ async def test_list_keys_and_undo_after_typing_in_a_burst(server: RunningServer)
         await wait_until(pilot, lambda: len(screen.state.colors) == 3, timeout=3)
 
 
+async def test_list_keys_in_a_burst_act_where_the_keys_before_them_left_the_list(
+    demo_server: RunningServer,
+) -> None:
+    """`j e` typed fast on the official theme (first) edits the theme below it: the screen
+    sees `e` before the App has run `j`, so it must not judge `e` on the row `j` left."""
+    async with themes_app(demo_server, size=(80, 24)) as (app, pilot, _):
+        screen = app.screen
+        theme_list = screen.query_one("#theme-list", OptionList)
+        assert theme_list.highlighted == 0  # ★ Default Theme: e is disabled here
+        burst(app, "j", "e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemeEditorScreen), timeout=3)
+        assert editor(app).state.name == "Brand"
+        assert not app._notifications  # no "Official theme" refusal on the way
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        burst(app, "k", "e")  # the screen sees `e` while Brand is still highlighted, yet `e`
+        # lands on the official theme: refused, and said why
+        await wait_until(pilot, lambda: bool(app._notifications), timeout=3)
+        assert "Official theme" in next(iter(app._notifications)).message
+        assert app.screen is screen
+
+
 # ---- the palette import box -----------------------------------------------------------------
 
 

@@ -166,6 +166,7 @@ class RevisionPickerScreen(PhModal[RevisionChoice | None]):
         character = event.character
         if self.options.has_focus and character and character.isascii() and character.isdigit():
             event.stop()
+            event.prevent_default()
             self.set_focus(number)  # now: the digits behind this one are typed there too
             number.insert_text_at_cursor(character)
             return
