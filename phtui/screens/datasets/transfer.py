@@ -20,6 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
@@ -157,7 +158,7 @@ class TransferScreen(PhModal[bool]):
 
     # -- what the observer shows ------------------------------------------------------------------
 
-    def status(self, text: str | Text, *, error: bool = False) -> None:
+    def status(self, text: str | Text | Content, *, error: bool = False) -> None:
         """One status line (server text in it, such as a dataset name, made inert)."""
         if isinstance(text, str):
             text = visible(text)
