@@ -222,8 +222,8 @@ class PushScreen(TransferScreen):
     def _show_plan(self, plan: PushPlan) -> None:
         reason = self.push_blocked()
         if reason is None:
-            at = f" at revision {plan.revision:,}" if plan.revision is not None else ""
-            reason = f"Compared{at}: nothing changes until you press Push (ctrl+s)."
+            at = "the dataset" if plan.revision is None else f"revision {plan.revision:,}"
+            reason = f"Compared with {at}: nothing changes until you press Push (ctrl+s)."
         self.status(
             Content.assemble(
                 (one_line(plan.summary()), "bold"),
@@ -305,12 +305,19 @@ class PushScreen(TransferScreen):
         return f"{done:,} of {self._work:,} changes ({report.summary()})"
 
     def show_progress(self, done: int, total: int | None) -> None:
-        super().show_progress(done, total)
         report = self._report
         if report is None or not self.running:
+            super().show_progress(done, total)
             return
-        if not self._wait_until:
-            self.status(f"Pushing: {done:,} of {total or 0:,} changes")
+        # Other changes go on while one waits out a 429: the wait stays shown until its time is
+        # up (the base clears it at the next progress), with the progress beside it.
+        self.query_one(ProgressBar).update(total=total if total else None, progress=done)
+        phase = f"Pushing: {done:,} of {total or 0:,} changes"
+        if self._wait_until:
+            self._phase = phase
+            self._draw_wait()
+        else:
+            self.status(phase)
         if report.created or report.updated:
             self._changed = True
 
