@@ -17,6 +17,7 @@ from textual.widgets import Button, Input
 from phtui.api import PostHogClient
 from phtui.core.transfer import ExportMethod, export_items
 from phtui.screens.datasets.push import PushScreen
+from phtui.screens.datasets.revisions import RevisionPickerScreen
 from phtui.screens.error import ErrorScreen
 from phtui.server.runner import RunningServer
 from tests.clients import quick_client
@@ -194,10 +195,28 @@ async def test_read_only_mode_plans_but_push_is_disabled(
         assert push_button(app).disabled
         assert modal.check_action("push", ()) is None  # shown dimmed
         await pilot.press("ctrl+s")
-        await pilot.press("tab", "tab", "tab", "enter")
         await pilot.pause()
         assert "Pushing" not in status(app)
     assert await contents(server, dataset_id) == before
+
+
+async def test_a_past_revision_plans_but_push_says_why_it_is_disabled(
+    fresh_revisioned_server: RunningServer, tmp_path: Path
+) -> None:
+    server = fresh_revisioned_server
+    source = tmp_path / "edited.jsonl"
+    dataset_id, _ = await edited_export(server, "push past revision", source)
+    async with items_app(server, dataset_id) as (app, pilot, items):
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(app.screen, RevisionPickerScreen))
+        await pilot.press("2", "enter")
+        await wait_until(pilot, lambda: items.viewing == 2 and items.loaded)
+        await open_push(app, pilot, source)
+        assert status(app).startswith("Revision 2 is a read-only snapshot")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "to create" in status(app))
+        assert "1 to create, 1 to update" in status(app)  # compared with the latest
+        assert "Revision 2 is a read-only snapshot" in status(app) and push_button(app).disabled
 
 
 async def test_a_file_error_is_one_line_and_the_path_stays(
