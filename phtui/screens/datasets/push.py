@@ -44,12 +44,7 @@ class PushScreen(TransferScreen):
     """Push a file into the dataset: plan (Enter), then push (ctrl+s). `blocked` is why the
     items screen cannot change the dataset now (a past revision, an archived dataset)."""
 
-    DEFAULT_CSS = (
-        TRANSFER_CSS.format(name="PushScreen")
-        + """
-    PushScreen #push-path { margin-bottom: 0; }
-    """
-    )
+    DEFAULT_CSS = TRANSFER_CSS.format(name="PushScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Cancel / close", id="push.close"),
         Binding("ctrl+s", "push", "Push", id="push.push"),
