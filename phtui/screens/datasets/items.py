@@ -206,6 +206,7 @@ class DatasetItemsScreen(PagedScreen):
         Binding("r", "refresh", "Refresh", id="items.refresh", show=False),
         Binding("x", "export", "Export", id="items.export"),
         Binding("i", "import_items", "Import", id="items.import"),
+        Binding("p", "push", "Push", id="items.push"),
     ]  # fmt: skip
 
     MUTATING_ACTIONS = frozenset({"new", "archive", "restore", "undo", "import_items"})
@@ -1246,9 +1247,17 @@ class DatasetItemsScreen(PagedScreen):
     def action_import_items(self) -> None:
         from phtui.screens.datasets.transfer import ImportScreen
 
-        self.app.push_screen(ImportScreen(self.dataset), self._after_import)
+        self.app.push_screen(ImportScreen(self.dataset), self._after_transfer)
 
-    def _after_import(self, imported: bool | None) -> None:
+    def action_push(self) -> None:
+        from phtui.screens.datasets.push import PushScreen
+
+        # Not a mutating action: the dialog opens in any mode, since a plan changes nothing;
+        # its Push is disabled there, with the reason this view cannot change items.
+        blocked = self.read_only_view_reason()
+        self.app.push_screen(PushScreen(self.dataset, blocked=blocked), self._after_transfer)
+
+    def _after_transfer(self, imported: bool | None) -> None:
         if imported:
             self._cache.clear()
             self._state = self._state.first()

@@ -20,6 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
@@ -43,8 +44,16 @@ from phtui.screens.base import PhModal, task
 from phtui.screens.confirm import ConfirmScreen
 from phtui.widgets.fields import SafeInput
 
-__all__ = ["ExportScreen", "ImportScreen", "default_file_name"]
+__all__ = [
+    "TRANSFER_CSS",
+    "DialogObserver",
+    "ExportScreen",
+    "ImportScreen",
+    "TransferScreen",
+    "default_file_name",
+]
 
+# The dialogs' shared styles (push.py's too): `.format(name=<the screen class>)`.
 TRANSFER_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{
@@ -71,10 +80,10 @@ def default_file_name(dataset: Dataset, fmt: ExportFormat, revision: int | None 
     return file_name(dataset.name, revision, fmt.value)
 
 
-class _Observer(TransferObserver):
+class DialogObserver(TransferObserver):
     """Forwards what the transfer tells to the dialog (same event loop: widgets directly)."""
 
-    def __init__(self, screen: _TransferScreen) -> None:
+    def __init__(self, screen: TransferScreen) -> None:
         self._screen = screen
 
     def progress(self, done: int, total: int | None) -> None:
@@ -90,7 +99,7 @@ class _Observer(TransferObserver):
         self._screen.add_problem(problem)
 
 
-class _TransferScreen(PhModal[bool]):
+class TransferScreen(PhModal[bool]):
     """Shared frame: Esc cancels a running transfer, else closes; the result says if data moved."""
 
     NAME: ClassVar[str] = "transfer"
@@ -149,7 +158,7 @@ class _TransferScreen(PhModal[bool]):
 
     # -- what the observer shows ------------------------------------------------------------------
 
-    def status(self, text: str | Text, *, error: bool = False) -> None:
+    def status(self, text: str | Text | Content, *, error: bool = False) -> None:
         """One status line (server text in it, such as a dataset name, made inert)."""
         if isinstance(text, str):
             text = visible(text)
@@ -213,7 +222,7 @@ class _TransferScreen(PhModal[bool]):
         self.query_one("#transfer-problems").display = bool(problems or footer)
 
 
-class ExportScreen(_TransferScreen):
+class ExportScreen(TransferScreen):
     """Export the dataset's items (pinned to `revision`, default the latest) to a file."""
 
     DEFAULT_CSS = TRANSFER_CSS.format(name="ExportScreen")
@@ -348,7 +357,7 @@ class ExportScreen(_TransferScreen):
                 revision=self.revision,
                 method=method,
                 fmt=fmt,
-                observer=_Observer(self),
+                observer=DialogObserver(self),
             )
         except asyncio.CancelledError:
             self._finished()
@@ -383,7 +392,7 @@ class ExportScreen(_TransferScreen):
         self._show_where()
 
 
-class ImportScreen(_TransferScreen):
+class ImportScreen(TransferScreen):
     """Import a file into the dataset; importing it again never creates an item twice."""
 
     DEFAULT_CSS = TRANSFER_CSS.format(name="ImportScreen")
@@ -453,7 +462,11 @@ class ImportScreen(_TransferScreen):
             report.total = items_file.total
             self.status(f"Importing {items_file.total:,} lines…")
             await import_items(
-                self.client, self.dataset.id, items_file, observer=_Observer(self), report=report
+                self.client,
+                self.dataset.id,
+                items_file,
+                observer=DialogObserver(self),
+                report=report,
             )
         except asyncio.CancelledError:
             self._finished()
