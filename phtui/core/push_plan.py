@@ -157,6 +157,11 @@ class PushPlan:
     def count(self, action: Action) -> int:
         return sum(1 for entry in self.entries if entry.action is action)
 
+    def to_send(self) -> list[PlanEntry]:
+        """What `run_push` sends: creates and updates, and what only PostHog's documented
+        limits refused here (PostHog may allow more now, and says so or refuses them itself)."""
+        return [e for e in self.entries if e.action in (Action.CREATE, Action.UPDATE) or e.limit]
+
     def of(self, action: Action) -> list[PlanEntry]:
         return [entry for entry in self.entries if entry.action is action]
 
@@ -487,11 +492,7 @@ class _PushRun:
         self.plan = plan
         self.report = report
         self.observer = observer
-        # Changes refused only by PostHog's documented limits are sent all the same: PostHog
-        # may allow more now, and says so (or refuses them) itself.
-        self.work = [
-            e for e in plan.entries if e.action in (Action.CREATE, Action.UPDATE) or e.limit
-        ]
+        self.work = plan.to_send()
         self.unanswered: list[PlanEntry] = []
         self.lost_reasons: list[str] = []  # how the answers of `unanswered` were lost
         self.done = 0

@@ -343,3 +343,34 @@ def test_push_dialog_after_planning(
         await settle(pilot, lambda: "to create" in status(app))
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+async def test_a_plan_refused_only_by_a_documented_limit_can_be_pushed(tmp_path: Path) -> None:
+    """An item at PostHog's documented 40 versions: the plan refuses its update for that limit,
+    yet Push stays possible (PostHog may allow more now) and sends it, as the CLI does."""
+    from phtui.server.runner import start_server
+
+    with start_server(seed="empty", datasets_api="revisioned") as server:
+        server.options.max_versions_per_item = None  # this PostHog allows more than 40
+        async with quick_client(server) as client:
+            await client.detect_datasets_api()
+            dataset_id = (await client.create_dataset("at the version limit")).id
+            item = await client.create_dataset_item(dataset_id, input={"q": "x"})
+            for n in range(39):
+                item = await client.update_dataset_item(
+                    item.id, base_version=item.version, expected_output=n
+                )
+            assert item.version == 40
+        source = write_rows(
+            tmp_path / "one.jsonl",
+            [{"item_id": item.id, "input": {"q": "x"}, "expected_output": 99}],
+        )
+        async with items_app(server, dataset_id) as (app, pilot, _):
+            await open_push(app, pilot, source)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: "to create" in status(app))
+            assert "0 to update" in status(app) and "1 refused" in status(app)
+            assert not push_button(app).disabled
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: "Pushed" in status(app))
+        assert (await contents(server, dataset_id)) == {"x": 99}

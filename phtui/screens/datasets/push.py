@@ -26,7 +26,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from phtui.api.errors import PostHogError
 from phtui.api.models import Dataset
-from phtui.core.push_plan import Action, PushPlan, PushReport, plan_push, run_push
+from phtui.core.push_plan import PushPlan, PushReport, plan_push, run_push
 from phtui.core.text import one_line
 from phtui.core.transfer import TransferError
 from phtui.core.transfer_file import ItemFileError, LineProblem, read_items_file
@@ -130,7 +130,7 @@ class PushScreen(TransferScreen):
             return reason
         if self.plan is None:
             return "Plan first: type the file's path and press Enter."
-        if not (self.plan.count(Action.CREATE) or self.plan.count(Action.UPDATE)):
+        if not self.plan.to_send():
             return "Nothing to push: no line creates or updates an item."
         return None
 
@@ -260,11 +260,7 @@ class PushScreen(TransferScreen):
             return
         self.plan = None  # a plan is carried out once; pushing again plans again
         self._report = report = PushReport()
-        # What run_push sends: creates and updates, and what only PostHog's documented limits
-        # refused in the plan (PostHog decides those).
-        self._work = sum(
-            1 for e in plan.entries if e.action in (Action.CREATE, Action.UPDATE) or e.limit
-        )
+        self._work = len(plan.to_send())
         self._started()
         self.status(f"Pushing {self._work:,} changes…")
         self._worker = self._push(plan, report)
