@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, ProgressBar, Static
 
 from phtui.api.errors import PostHogError
 from phtui.api.models import Dataset
@@ -32,7 +32,6 @@ from phtui.core.transfer import TransferError
 from phtui.core.transfer_file import ItemFileError, LineProblem, read_items_file
 from phtui.screens.base import task
 from phtui.screens.datasets.transfer import TRANSFER_CSS, DialogObserver, TransferScreen
-from phtui.widgets.fields import SafeInput
 
 __all__ = ["PushScreen"]
 
@@ -63,33 +62,20 @@ class PushScreen(TransferScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="push-frame"):
-            yield Static(
+            yield from self.compose_file_form(
                 f"Push a file into {one_line(self.dataset.name)!r}",
-                classes="transfer-title",
-                markup=False,
-            )
-            yield Static(
                 "Enter compares the file with the dataset and shows what a push would create, "
                 "update and refuse; nothing changes until you press Push (ctrl+s).",
-                classes="transfer-help",
-                markup=False,
+                "push-path",
             )
-            yield Label("File")
-            yield SafeInput(placeholder="path/to/items.jsonl", id="push-path")
-            yield ProgressBar(show_eta=False)
-            yield Static("", classes="transfer-status", markup=False)
-            with VerticalScroll(id="transfer-problems"):
-                yield Static("", id="problem-lines", markup=False)
             with Horizontal():
                 yield Button("Close (esc)", id="transfer-close")
                 yield Button("Plan (enter)", id="push-plan")
                 yield Button("Push (ctrl+s)", id="transfer-start", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
-        self.query_one("#transfer-problems").display = False
+        self.mount_file_form("push-path")
         self.query_one("#transfer-start", Button).disabled = True
-        self.query_one("#push-path", Input).focus()
         reason = self._not_allowed()
         if reason is not None:
             self.status(f"{reason} Planning works.")

@@ -115,6 +115,24 @@ class TransferScreen(PhModal[bool]):
         self._phase = ""
         self._problems: list[LineProblem] = []
 
+    def compose_file_form(self, title: str, help_text: str, path_id: str) -> ComposeResult:
+        """What a dialog that reads a file shows above its buttons: title, help, the path, then
+        (hidden until a run) progress, a status line and the problems or lines it lists."""
+        yield Static(title, classes="transfer-title", markup=False)
+        yield Static(help_text, classes="transfer-help", markup=False)
+        yield Label("File")
+        yield SafeInput(placeholder="path/to/items.jsonl", id=path_id)
+        yield ProgressBar(show_eta=False)
+        yield Static("", classes="transfer-status", markup=False)
+        with VerticalScroll(id="transfer-problems"):
+            yield Static("", id="problem-lines", markup=False)
+
+    def mount_file_form(self, path_id: str) -> None:
+        """Progress and problems hidden until a run; the path field focused."""
+        self.query_one(ProgressBar).display = False
+        self.query_one("#transfer-problems").display = False
+        self.query_one(f"#{path_id}", Input).focus()
+
     # -- state ---------------------------------------------------------------------------------
 
     @property
@@ -410,32 +428,19 @@ class ImportScreen(TransferScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(
+            yield from self.compose_file_form(
                 f"Import into {one_line(self.dataset.name)!r}",
-                classes="transfer-title",
-                markup=False,
-            )
-            yield Static(
                 "One item per line, in PostHog's export format or the classic one. Each line "
                 "gets a client_item_id (its own, or one made from its content), so importing "
                 "a file again adds only what is missing, never an item twice.",
-                classes="transfer-help",
-                markup=False,
+                "import-path",
             )
-            yield Label("File")
-            yield SafeInput(placeholder="path/to/items.jsonl", id="import-path")
-            yield ProgressBar(show_eta=False)
-            yield Static("", classes="transfer-status", markup=False)
-            with VerticalScroll(id="transfer-problems"):
-                yield Static("", id="problem-lines", markup=False)
             with Horizontal():
                 yield Button("Close (esc)", id="transfer-close")
                 yield Button("Import", id="transfer-start", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
-        self.query_one("#transfer-problems").display = False
-        self.query_one("#import-path", Input).focus()
+        self.mount_file_form("import-path")
         if self.read_only:
             self.query_one("#transfer-start", Button).disabled = True
             self.status("Read-only mode: import is disabled.")
