@@ -65,6 +65,7 @@ SORTS = (
 )
 WIDE_LAYOUT_MIN = 110  # table width from which the creation date is shown too
 ITEMS_WIDTH = 6
+NAME_SHARE = 0.65  # of the width the names and descriptions share
 CELL_PADDING = 2  # DataTable's default cell padding, 1 on each side
 CLASSIC_ARCHIVE = (
     "This PostHog instance serves the classic datasets API (older self-hosted PostHog), which "
@@ -86,11 +87,13 @@ class Columns:
     @classmethod
     def for_width(cls, width: int) -> Columns:
         wide = width >= WIDE_LAYOUT_MIN
-        name = 28 if wide else 22
         dates = (2 if wide else 1) * DATETIME_WIDTH
         columns = 5 if wide else 4
-        fixed = name + ITEMS_WIDTH + dates + columns * CELL_PADDING + 2  # 2: scrollbar room
-        return cls(wide=wide, name=name, description=max(width - fixed, 10))
+        fixed = ITEMS_WIDTH + dates + columns * CELL_PADDING + 2  # 2: scrollbar room
+        room = width - fixed
+        # The name is how a dataset is found: most of the room goes to it, up to a cap.
+        name = min(max(round(room * NAME_SHARE), 22), 48 if wide else 40)
+        return cls(wide=wide, name=name, description=max(room - name, 10))
 
 
 class DatasetTable(KeysInOrder, DataTable[Text]):
