@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
 
 
 def uuid7(at: datetime, rng: random.Random | None = None) -> str:
     """A lowercase UUIDv7 for the instant `at`; `rng` makes it reproducible (demo seeds)."""
-    millis = int(at.timestamp() * 1000)
+    millis = unix_millis(at)
     rand = rng.getrandbits(74) if rng is not None else secrets.randbits(74)
     rand_a = rand >> 62  # 12 bits
     rand_b = rand & ((1 << 62) - 1)
@@ -20,6 +23,15 @@ def uuid7(at: datetime, rng: random.Random | None = None) -> str:
     value |= rand_b
     text = f"{value:032x}"  # what str(uuid.UUID(int=value)) gives, without the object
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def unix_millis(at: datetime) -> int:
+    """Milliseconds since the Unix epoch, exactly: `int(at.timestamp() * 1000)` goes through a
+    float and can land a millisecond short (2004-06-01 00:00:00.001 gave ...000), so an id made
+    a millisecond later could sort before one made earlier. A naive `at` is local time, as for
+    `timestamp()`."""
+    aware = at.astimezone(UTC) if at.tzinfo is None else at
+    return (aware - _EPOCH) // _MILLISECOND
 
 
 def utc_now() -> datetime:

@@ -25,12 +25,21 @@ def test_uuid7_is_a_lowercase_version_7_uuid_carrying_its_millisecond(moment: da
     parsed = uuid.UUID(text)
     assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122)
     assert text == str(parsed)
-    assert parsed.int >> 80 == int(moment.timestamp() * 1000)
+    since_epoch = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    assert parsed.int >> 80 == since_epoch // timedelta(milliseconds=1)
 
 
 @given(moments, st.integers(min_value=1, max_value=10**9))
 def test_uuid7_sorts_by_time(moment: datetime, later_ms: int) -> None:
     assert uuid7(moment) < uuid7(moment + timedelta(milliseconds=later_ms))
+
+
+def test_uuid7_of_the_next_millisecond_sorts_after_where_floats_round_down() -> None:
+    # 1086048000.001 * 1000 is 1086048000000.9999 as a float: the same millisecond as 0.000.
+    moment = datetime(2004, 6, 1, tzinfo=UTC)
+    later = moment + timedelta(milliseconds=1)
+    assert uuid.UUID(uuid7(later)).int >> 80 == (uuid.UUID(uuid7(moment)).int >> 80) + 1
+    assert all(uuid7(moment) < uuid7(later) for _ in range(50))
 
 
 def test_uuid7_is_reproducible_with_a_seeded_generator() -> None:
