@@ -175,7 +175,10 @@ def _read_only_editor_class() -> type[Any]:
 class DatasetItemsScreen(PagedScreen):
     """The items of `dataset`. Esc goes back to the dataset list."""
 
+    # The one-line lines end in "…" when cut: without nowrap a long line wraps at a space and
+    # its second half vanishes under height 1, with nothing to say it was cut.
     DEFAULT_CSS = """
+    DatasetItemsScreen .one-line { text-wrap: nowrap; text-overflow: ellipsis; }
     DatasetItemsScreen #items-title { height: 1; padding: 0 1; background: $boost; }
     DatasetItemsScreen #items-status { height: 1; padding: 0 1; color: $text-muted; }
     DatasetItemsScreen #items-notice {
@@ -231,13 +234,13 @@ class DatasetItemsScreen(PagedScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(self._title_text(), id="items-title")
-        yield Static("", id="items-status")
-        yield Static("", id="items-notice")
+        yield Static(self._title_text(), id="items-title", classes="one-line")
+        yield Static("", id="items-status", classes="one-line")
+        yield Static("", id="items-notice", classes="one-line")
         yield SearchField(placeholder="Search…", id="items-find", select_on_focus=False)
         yield ItemsTable(id="items-table")
         yield Static("", id="items-empty")
-        yield Static("", id="items-detail")
+        yield Static("", id="items-detail", classes="one-line")
         yield Pager(ITEMS_NOUN, id="items-pager")
         yield KeyBar()
 
