@@ -294,7 +294,7 @@ class ConnectScreen(PhModal[ResolvedProfile | None]):
         except PermissionDeniedError as error:
             # Without user:read the key can still work: the project id is typed by hand.
             self._key_accepted(key, [])
-            self._set_status(f"{error} Type the project id below instead.")
+            self._set_status(f"{one_line(str(error))} Type the project id below instead.")
             return
         except PostHogError as error:
             self._set_status(str(error))

@@ -458,7 +458,7 @@ class ItemHistoryScreen(PhScreen[DatasetItem | None]):
         except PostHogError as error:
             self.report(error, action="Restoring a version")
             self._busy = False
-            self._load(note=f"Not restored: {error}")  # a step may have gone through
+            self._load(note=f"Not restored: {one_line(str(error))}")  # a step may have gone through
             return
         self._busy = False
         if undo:

@@ -75,7 +75,7 @@ from phtui.core.item_fields import (
 )
 from phtui.core.jsondiff import same_json
 from phtui.core.jsondoc import pretty
-from phtui.core.text import clip
+from phtui.core.text import clip, one_line
 from phtui.screens.base import PhScreen, task
 from phtui.screens.datasets.conflict import ThreeWayScreen
 from phtui.screens.datasets.items import ITEM_DRAFT_KIND, EditorOutcome
@@ -783,7 +783,9 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
             self._refresh_keys()
 
     def _not_saved(self, error: PostHogError) -> None:
-        self._status(f"Not saved: {error} Your text is kept (draft on disk).", error=True)
+        self._status(
+            f"Not saved: {one_line(str(error))} Your text is kept (draft on disk).", error=True
+        )
         self.report(error, action="Saving the item")
 
     # -- create ----------------------------------------------------------------------------
@@ -1218,7 +1220,7 @@ class ItemEditorScreen(PhScreen[EditorOutcome]):
             await self._state_moved(item)
             return
         except PostHogError as error:
-            self._status(f"{verb} failed: {error}", error=True)
+            self._status(f"{verb} failed: {one_line(str(error))}", error=True)
             self.report(error, action=f"{verb} the item")
             return
         finally:

@@ -40,7 +40,7 @@ from phtui.core.dataset_fields import quota_label
 from phtui.core.dates import DATETIME_WIDTH, format_datetime
 from phtui.core.limits import DOCUMENTED, LIMITS
 from phtui.core.paging import PageState
-from phtui.core.text import clip
+from phtui.core.text import clip, visible
 from phtui.screens.base import ServicesMixin, task
 from phtui.screens.confirm import ConfirmScreen
 from phtui.screens.datasets.paged import PAGING_BINDINGS, PagedScreen
@@ -413,7 +413,7 @@ class DatasetsScreen(PagedScreen):
 
     def _show_unavailable(self, error: DatasetsUnavailableError) -> None:
         """PostHog refuses datasets to this organisation: say so in place of the list."""
-        self._unavailable = str(error)
+        self._unavailable = visible(str(error))  # PostHog's own words, made inert
         self._datasets = []
         self.table.clear()
         self.table.display = False
@@ -421,7 +421,7 @@ class DatasetsScreen(PagedScreen):
         empty.update(
             Text.assemble(
                 ("Datasets are not available\n\n", "bold"),
-                str(error),
+                self._unavailable,
                 "\n\nPress r to check again.",
             )
         )
@@ -674,7 +674,6 @@ class DatasetsScreen(PagedScreen):
     def _after_form(self, form: DatasetFormScreen, saved: Dataset | None) -> None:
         if saved is None:
             self._show_view()  # the form may have learnt the quota (`LIMITS`)
-            self._show_view()
             return
         self.notify(f"Saved dataset “{clip(saved.name, 60)}”.", markup=False)
         if saved.archived != self._archived:

@@ -213,7 +213,8 @@ class PushScreen(TransferScreen):
             )
         )
         # `lines()` ends with the limits, shown above already.
-        lines = plan.lines()[: len(plan.lines()) - len(plan.limits)]
+        lines = plan.lines()
+        lines = lines[: len(lines) - len(plan.limits)]
         drawn = Text()
         for line in lines[:PLAN_LINES_SHOWN]:
             if line.startswith(" "):  # an update's change

@@ -291,9 +291,7 @@ class ExportScreen(TransferScreen):
                 yield Button("Export", id="transfer-start", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
-        self.query_one("#transfer-problems").display = False
-        self.query_one("#export-path", Input).focus()
+        self.mount_file_form("export-path")
         self._show_where()
 
     def _default_path(self, fmt: ExportFormat) -> str:

@@ -386,7 +386,7 @@ class ItemsTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _id_cell(self, item: DatasetItem) -> Text:
-        shown = short_id(item.id)
+        shown = clip(short_id(item.id), ID_WIDTH)  # an id is server text too
         if item.id in self._drafts:
             return Text.assemble((DRAFT_MARK, "bold yellow"), (shown[1:], "bold"))
         if item.archived:
